@@ -1,0 +1,38 @@
+import type { RegisteredModel } from '../models/registered-model';
+
+export const REGISTRY_TYPES = ['local', 'azureml', 'mlflow'] as const;
+export type RegistryType = (typeof REGISTRY_TYPES)[number];
+
+/** What the registry holds for one model version. */
+export interface RegistryLookup {
+  exists: boolean;
+  /** Link or path to the registry entry, when the registry has one. */
+  url?: string;
+}
+
+/** Per-model context passed to a registry call. */
+export interface RegistryCallContext {
+  /** Adds a line to the model's log group; the text is neutralized by the caller. */
+  log(line: string): void;
+  signal?: AbortSignal;
+}
+
+export interface PromotionOutcome {
+  /** `already_promoted` when the registry found the version during promotion (for example a 409). */
+  status: 'promoted' | 'already_promoted';
+  url?: string;
+  /** Number of requests the promotion took, including retries; 1 for the local registry. */
+  attempts?: number;
+}
+
+/**
+ * A model registry that approved models are promoted into. Implementations must never
+ * overwrite a version that is already there, and must leave no half-promoted version behind.
+ */
+export interface ModelRegistry {
+  readonly type: RegistryType;
+  /** Human-readable target, for example the folder or `registry-name in resource-group`. */
+  readonly target: string;
+  lookup(model: RegisteredModel, context: RegistryCallContext): Promise<RegistryLookup>;
+  promote(model: RegisteredModel, context: RegistryCallContext): Promise<PromotionOutcome>;
+}
