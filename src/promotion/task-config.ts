@@ -18,7 +18,9 @@ export interface TaskConfig {
   approvalFile: PathSetting;
   approversFile: PathSetting;
   unlistedModels: UnlistedModelAction;
-  registry: RegistryConfig;
+  /** The promotion target; undefined for RequestApprovals, which does not use a registry. */
+  registry?: RegistryConfig;
+  /** promotion_result.json for PromoteModels, approval_request.json (input `requestFile`) for RequestApprovals. */
   resultFile: string;
   artifactName: string;
   dryRun: boolean;

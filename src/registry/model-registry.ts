@@ -10,11 +10,24 @@ export interface RegistryLookup {
   url?: string;
 }
 
+/** Why a model is being promoted, for registries that store it with the version (the local registry does). */
+export interface PromotionApproval {
+  key: string;
+  /** The decision rule that approved the model (a `DecisionRule`). */
+  rule: string;
+  reason: string;
+  approvedBy: string[];
+  /** SHA-256 of the approval file the decision was read from. */
+  approvalFileSha256?: string;
+}
+
 /** Per-model context passed to a registry call. */
 export interface RegistryCallContext {
   /** Adds a line to the model's log group; the text is neutralized by the caller. */
   log(line: string): void;
   signal?: AbortSignal;
+  /** Set on `promote` calls by the promotion run. */
+  approval?: PromotionApproval;
 }
 
 export interface PromotionOutcome {

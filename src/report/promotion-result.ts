@@ -5,7 +5,8 @@ export const PROMOTION_RESULT_SCHEMA_VERSION = 1;
 /** Attachment type under which the result file is attached for the summary tab. */
 export const PROMOTION_RESULT_ATTACHMENT_TYPE = 'promotion-result';
 
-export type ResultStatus = 'promoted' | 'pending_approval' | 'rejected' | 'already_promoted' | 'failed';
+/** `would_promote` appears only in dry runs, for approved models that are not in the registry yet. */
+export type ResultStatus = 'promoted' | 'pending_approval' | 'rejected' | 'already_promoted' | 'failed' | 'would_promote';
 
 /** One model in promotion_result.json; the first four fields keep the design note's shape. */
 export interface ResultEntry {
@@ -59,11 +60,15 @@ export interface PromotionResult {
     rejected: number;
     skipped: number;
     failed: number;
+    /** Dry runs only; the files this version writes always contain it. */
+    would_promote?: number;
   };
   promoted: ResultEntry[];
   pending_approval: ResultEntry[];
   rejected: ResultEntry[];
   skipped: ResultEntry[];
   failed: ResultEntry[];
+  /** Approved models a dry run would promote; empty when `dry_run` is false. Always written by this version. */
+  would_promote?: ResultEntry[];
   unmatched_approvals: UnmatchedApprovalEntry[];
 }

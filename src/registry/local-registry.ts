@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import { cp, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+
+import { RegistryError, errorMessage } from '../errors';
+import { approvalKey, type RegisteredModel } from '../models/registered-model';
+import { isNodeError } from '../files/read-text-file';
+import type { ModelRegistry, PromotionOutcome, RegistryCallContext, RegistryLookup } from './model-registry';
+
+export const LOCAL_REGISTRY_METADATA_FILE = 'model.json';
+export const LOCAL_REGISTRY_FILES_FOLDER = 'files';
+const TEMPORARY_PREFIX = '.promoting-';
+
+/** A model name or version used as one folder name: no separators, no `.` or `..`, nothing hidden. */
+const SAFE_FOLDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export interface LocalRegistryDeps {
+  now(): Date;
+}
+
+/** Metadata stored beside the model's files as `model.json`. */
+export interface LocalRegistryMetadata {
+  schema_version: 1;
+  key: string;
+  plant_id: string;
+  model_name: string;
+  version: string;
+  tags: Record<string, string>;
+  metrics: Record<string, number>;
+  /** Absolute path the files were copied from; absent for a metadata-only promotion. */
+  source_path: string | null;
+  promoted_at: string;
+  approval: {
+    rule: string;
+    reason: string;
+    approved_by: string[];
+    approval_file_sha256: string | null;
+  } | null;
+}
+
+/**
+ * A model registry in a folder: `<root>/<model_name>/<version>/` contains `model.json` and the
+ * model's files under `files/`, so a model folder that has its own `model.json` keeps it.
+ *
+ * Promotion builds the version in a `.promoting-*` folder inside the root and renames it into
+ * place, so a version folder is always complete. rename() fails with ENOTEMPTY or EEXIST when
+ * the target folder has content, which makes a concurrent promotion of the same version end as
+ * `already_promoted` instead of overwriting it. An empty target folder is replaced, as it holds
+ * no model. A crash can leave a `.promoting-*` folder behind; lookups ignore it and it can be
+ * deleted.
+ */
+export class LocalRegistry implements ModelRegistry {
+  readonly type = 'local' as const;
+  readonly target: string;
+
+  constructor(
+    private readonly root: string,
+    private readonly deps: LocalRegistryDeps,
+  ) {
+    this.target = root;
+  }
+
+  async lookup(model: RegisteredModel, _context: RegistryCallContext): Promise<RegistryLookup> {
+    const folder = this.versionFolder(model);
+    try {
+      await stat(folder);
+      return { exists: true, url: folder };
+    } catch (error) {
+      if (isNodeError(error) && error.code === 'ENOENT') {
+        return { exists: false };
+      }
+      throw new RegistryError(`Could not check the local registry folder ${folder}: ${errorMessage(error)}`, { code: 'LOCAL_REGISTRY_FAILED', cause: error });
+    }
+  }
+
+  async promote(model: RegisteredModel, context: RegistryCallContext): Promise<PromotionOutcome> {
+    const folder = this.versionFolder(model);
+    const sourcePath = model.path === undefined ? undefined : path.resolve(model.path);
+    if (sourcePath !== undefined) {
+      await assertSourceExists(sourcePath, model);
+    }
+
+    await mkdir(this.root, { recursive: true });
+    const temporaryFolder = path.join(this.root, `${TEMPORARY_PREFIX}${randomBytes(8).toString('hex')}`);
+    try {
+      await mkdir(temporaryFolder);
+      if (sourcePath === undefined) {
+        context.log('The model has no path in the models file, so only its metadata is promoted.');
+      } else {
+        await copyModelFiles(sourcePath, temporaryFolder);
+        context.log(`Copied the model files from ${sourcePath}.`);
+      }
+      await writeFile(path.join(temporaryFolder, LOCAL_REGISTRY_METADATA_FILE), `${JSON.stringify(this.metadata(model, sourcePath, context), null, 2)}\n`, 'utf8');
+
+      await mkdir(path.dirname(folder), { recursive: true });
+      return await moveIntoPlace(temporaryFolder, folder, context);
+    } catch (error) {
+      if (error instanceof RegistryError) {
+        throw error;
+      }
+      throw new RegistryError(`Could not promote ${approvalKey(model)} into the local registry folder ${folder}: ${errorMessage(error)}`, { code: 'LOCAL_REGISTRY_FAILED', cause: error });
+    } finally {
+      await rm(temporaryFolder, { recursive: true, force: true }).catch((error: unknown) => {
+        context.log(`Warning: could not delete the temporary folder ${temporaryFolder}: ${errorMessage(error)}`);
+      });
+    }
+  }
+
+  private versionFolder(model: RegisteredModel): string {
+    for (const [field, value] of [['model name', model.modelName], ['version', model.version]] as const) {
+      if (!SAFE_FOLDER_NAME.test(value) || value === '.' || value === '..') {
+        throw new RegistryError(
+          `The ${field} ${JSON.stringify(value)} of ${approvalKey(model)} cannot be a folder name in the local registry. Use letters, digits, dots, dashes and underscores, starting with a letter or digit.`,
+          { code: 'LOCAL_REGISTRY_INVALID_NAME' },
+        );
+      }
+    }
+    return path.join(this.root, model.modelName, model.version);
+  }
+
+  private metadata(model: RegisteredModel, sourcePath: string | undefined, context: RegistryCallContext): LocalRegistryMetadata {
+    const approval = context.approval;
+    return {
+      schema_version: 1,
+      key: approvalKey(model),
+      plant_id: model.plantId,
+      model_name: model.modelName,
+      version: model.version,
+      tags: model.tags,
+      metrics: model.metrics,
+      source_path: sourcePath ?? null,
+      promoted_at: this.deps.now().toISOString(),
+      approval: approval
+        ? { rule: approval.rule, reason: approval.reason, approved_by: approval.approvedBy, approval_file_sha256: approval.approvalFileSha256 ?? null }
+        : null,
+    };
+  }
+}
+
+async function assertSourceExists(sourcePath: string, model: RegisteredModel): Promise<void> {
+  try {
+    await stat(sourcePath);
+  } catch (error) {
+    const missing = isNodeError(error) && error.code === 'ENOENT';
+    throw new RegistryError(
+      missing
+        ? `The model path ${sourcePath} of ${approvalKey(model)} does not exist. Fix "path" in the models file, or remove it to promote the metadata only.`
+        : `The model path ${sourcePath} of ${approvalKey(model)} cannot be read: ${errorMessage(error)}`,
+      { code: missing ? 'MODEL_PATH_NOT_FOUND' : 'MODEL_PATH_UNREADABLE', cause: error },
+    );
+  }
+}
+
+async function copyModelFiles(sourcePath: string, temporaryFolder: string): Promise<void> {
+  const filesFolder = path.join(temporaryFolder, LOCAL_REGISTRY_FILES_FOLDER);
+  const source = await stat(sourcePath);
+  const destination = source.isDirectory() ? filesFolder : path.join(filesFolder, path.basename(sourcePath));
+  if (!source.isDirectory()) {
+    await mkdir(filesFolder);
+  }
+  // dereference copies what a symbolic link points to, so the registry never links back into the build folder.
+  await cp(sourcePath, destination, { recursive: true, dereference: true, errorOnExist: true, force: false });
+}
+
+async function moveIntoPlace(temporaryFolder: string, folder: string, context: RegistryCallContext): Promise<PromotionOutcome> {
+  try {
+    await rename(temporaryFolder, folder);
+  } catch (error) {
+    if (isNodeError(error) && (error.code === 'ENOTEMPTY' || error.code === 'EEXIST')) {
+      context.log(`Another promotion created ${folder} first; it was left unchanged.`);
+      return { status: 'already_promoted', url: folder, attempts: 1 };
+    }
+    throw error;
+  }
+  return { status: 'promoted', url: folder, attempts: 1 };
+}
