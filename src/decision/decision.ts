@@ -1,10 +1,17 @@
-import type { ApprovalEntry } from '../approvals/approval-file';
-import type { Approver, PlantApprovers } from '../approvers/plant-approvers';
+import type { ApprovalEntry, ApprovalFile } from '../approvals/approval-file';
+import type { Approver, ApproversConfig, PlantApprovers } from '../approvers/plant-approvers';
 import type { RegisteredModel } from '../models/registered-model';
 
 /** Values of the `unlistedModels` input: what happens to a model the approval file does not list. */
 export const UNLISTED_MODEL_ACTIONS = ['approve', 'pending', 'reject'] as const;
 export type UnlistedModelAction = (typeof UNLISTED_MODEL_ACTIONS)[number];
+
+/** Everything besides the model itself that the decision for one model depends on. */
+export interface DecisionContext {
+  approvalFile: ApprovalFile;
+  approvers: ApproversConfig;
+  unlistedModels: UnlistedModelAction;
+}
 
 export type DecisionOutcome = 'approved' | 'pending' | 'rejected';
 
