@@ -1,5 +1,5 @@
 import { RegistryError } from '../errors';
-import { decideRetry, type AttemptResult, type RetryOptions } from './retry-policy';
+import { decideRetry, isRetryable, type AttemptResult, type RetryOptions } from './retry-policy';
 
 export type FetchFunction = typeof fetch;
 
@@ -24,6 +24,21 @@ export interface HttpRequest {
   /** Sent as JSON with `Content-Type: application/json`. */
   json?: unknown;
   signal?: AbortSignal;
+  /**
+   * False when sending the request twice could apply it twice, as for a create call. Such a
+   * request is retried only after failures the server cannot have applied (see `decideRetry`),
+   * so the caller checks what happened after any other failure. Defaults to true.
+   */
+  idempotent?: boolean;
+  /** Receives this request's attempt lines in addition to the client's `log`, for example a model's log group. */
+  log?: (line: string) => void;
+}
+
+/** Status, headers and the whole body of one attempt's response. */
+interface ReceivedResponse {
+  status: number;
+  headers: Headers;
+  text: string;
 }
 
 export interface HttpResponse {
@@ -94,14 +109,22 @@ export class HttpClient {
   async send(request: HttpRequest): Promise<HttpResponse> {
     const started = this.now();
     const target = `${request.method} ${redactUrl(request.url)}`;
+    const log = (line: string): void => {
+      this.options.log?.(line);
+      request.log?.(line);
+    };
 
     for (let attempt = 1; ; attempt += 1) {
+      // Outside the try block: a credential that cannot produce a token is not a network fault
+      // and is not retried here (credential libraries retry their own token requests).
+      const init = await this.buildRequestInit(request);
+
       let result: AttemptResult;
-      let response: Response | undefined;
+      let received: ReceivedResponse | undefined;
       let failure: unknown;
       try {
-        response = await this.attempt(request);
-        result = { kind: 'response', status: response.status, retryAfter: response.headers.get('retry-after') };
+        received = await this.attempt(request, init);
+        result = { kind: 'response', status: received.status, retryAfter: received.headers.get('retry-after') };
       } catch (error) {
         if (request.signal?.aborted) {
           throw error;
@@ -110,23 +133,22 @@ export class HttpClient {
         result = { kind: 'error', code: networkErrorCode(error), timedOut: isTimeout(error) };
       }
 
-      const decision = decideRetry(result, attempt, this.now() - started, this.options.retry, this.now(), this.random);
-      const outcome = response ? `HTTP ${response.status}` : `failed (${result.kind === 'error' && result.timedOut ? 'timed out' : networkErrorCode(failure) ?? 'network error'})`;
-      this.options.log?.(`${target}: attempt ${attempt} ${outcome}`);
+      const elapsedMs = this.now() - started;
+      const decision = decideRetry(result, attempt, elapsedMs, this.options.retry, this.now(), this.random, request.idempotent ?? true);
+      log(`${target}: attempt ${attempt} ${describeOutcome(result)}`);
 
       if (!decision.retry) {
-        if (response) {
-          return await this.toHttpResponse(response, attempt, target);
+        if (received) {
+          return this.toHttpResponse(received, attempt, target);
         }
-        throw new RegistryError(`${target} failed: ${decision.why}`, { retryable: true, cause: failure, code: 'NETWORK_ERROR' });
+        throw new RegistryError(`${target} failed: ${decision.why}`, { retryable: isRetryable(result), cause: failure, code: 'NETWORK_ERROR' });
       }
-      this.options.log?.(`${target}: ${decision.why}`);
-      await response?.body?.cancel().catch(() => undefined);
+      log(`${target}: ${decision.why}`);
       await this.sleep(decision.delayMs, request.signal);
     }
   }
 
-  private async attempt(request: HttpRequest): Promise<Response> {
+  private async buildRequestInit(request: HttpRequest): Promise<RequestInit> {
     const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
     if (this.options.authorization) {
       headers.Authorization = await this.options.authorization();
@@ -136,24 +158,31 @@ export class HttpClient {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(request.json);
     }
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-    return await this.options.fetch(request.url, { method: request.method, headers, body, signal });
+    return { method: request.method, headers, body };
   }
 
-  private async toHttpResponse(response: Response, attempts: number, target: string): Promise<HttpResponse> {
+  /** Sends one attempt and reads the whole body, both within the attempt's time limit. */
+  private async attempt(request: HttpRequest, init: RequestInit): Promise<ReceivedResponse> {
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    const response = await this.options.fetch(request.url, { ...init, signal });
     const text = await response.text();
+    return { status: response.status, headers: response.headers, text };
+  }
+
+  private toHttpResponse(received: ReceivedResponse, attempts: number, target: string): HttpResponse {
+    const { status, headers, text } = received;
     return {
-      status: response.status,
-      headers: response.headers,
+      status,
+      headers,
       text,
       attempts,
       json<T>(): T {
         try {
           return JSON.parse(text) as T;
         } catch (error) {
-          throw new RegistryError(`${target} returned HTTP ${response.status} with a body that is not JSON`, {
-            status: response.status,
+          throw new RegistryError(`${target} returned HTTP ${status} with a body that is not JSON`, {
+            status,
             cause: error,
             code: 'INVALID_RESPONSE',
           });
@@ -161,4 +190,11 @@ export class HttpClient {
       },
     };
   }
+}
+
+function describeOutcome(result: AttemptResult): string {
+  if (result.kind === 'response') {
+    return `HTTP ${result.status}`;
+  }
+  return `failed (${result.timedOut ? 'timed out' : result.code ?? 'network error'})`;
 }

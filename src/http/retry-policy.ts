@@ -28,6 +28,14 @@ const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 const RETRYABLE_ERROR_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
 
 /**
+ * Failures after which the server cannot have applied the request: it refused it (429, 503)
+ * or the connection was never made. Only these are retried for a request that is not
+ * idempotent, because a 500, a reset or a timeout may come after the server applied it.
+ */
+const NOT_APPLIED_STATUSES = new Set([429, 503]);
+const NOT_CONNECTED_ERROR_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
  * Parses a `Retry-After` header (seconds or an HTTP date) into milliseconds from `now`.
  * Returns undefined for a missing or unreadable value.
  */
@@ -48,6 +56,8 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
  * Retries 408, 429 and 5xx gateway/server errors, connection resets and timeouts; honours
  * `Retry-After` when the server sends it, otherwise waits exponentially with full jitter.
  * `random` returns a number in [0, 1) and `elapsedMs` is the time since the first attempt.
+ * With `idempotent` false only failures the server cannot have applied are retried
+ * (429, 503, and connections that were never made).
  */
 export function decideRetry(
   result: AttemptResult,
@@ -56,10 +66,14 @@ export function decideRetry(
   options: RetryOptions,
   now: number,
   random: () => number,
+  idempotent = true,
 ): RetryDecision {
   const cause = describeAttempt(result);
   if (!cause.retryable) {
     return { retry: false, why: cause.text };
+  }
+  if (!idempotent && !wasNotApplied(result)) {
+    return { retry: false, why: `${cause.text}; not retried because the request may have been applied` };
   }
   if (attempt >= options.maxAttempts) {
     return { retry: false, why: `${cause.text}; gave up after ${attempt} attempts` };
@@ -73,6 +87,18 @@ export function decideRetry(
   }
   const source = requested === undefined ? 'backoff' : 'Retry-After';
   return { retry: true, delayMs, why: `${cause.text}; retrying in ${delayMs} ms (${source})` };
+}
+
+/** Returns whether another attempt may succeed after this result, leaving out the limits. */
+export function isRetryable(result: AttemptResult): boolean {
+  return describeAttempt(result).retryable;
+}
+
+function wasNotApplied(result: AttemptResult): boolean {
+  if (result.kind === 'response') {
+    return NOT_APPLIED_STATUSES.has(result.status);
+  }
+  return !result.timedOut && result.code !== undefined && NOT_CONNECTED_ERROR_CODES.has(result.code);
 }
 
 function describeAttempt(result: AttemptResult): { retryable: boolean; text: string } {
