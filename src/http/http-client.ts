@@ -138,6 +138,9 @@ export class HttpClient {
       log(`${target}: attempt ${attempt} ${describeOutcome(result)}`);
 
       if (!decision.retry) {
+        if (isRetryable(result)) {
+          log(`${target}: ${decision.why}`);
+        }
         if (received) {
           return this.toHttpResponse(received, attempt, target);
         }

@@ -47,6 +47,10 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
   if (/^\d+(\.\d+)?$/.test(trimmed)) {
     return Math.round(Number(trimmed) * 1000);
   }
+  // Every HTTP-date form starts with a day name. Date.parse alone would also read "-3" as a year.
+  if (!/^[A-Za-z]{3}/.test(trimmed)) {
+    return undefined;
+  }
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
