@@ -11,5 +11,17 @@ export interface TaskInputs {
   endpointUrl(connectionId: string): string | undefined;
   endpointScheme(connectionId: string): string | undefined;
   endpointAuthParameter(connectionId: string, key: string): string | undefined;
+  /**
+   * Returns the connection's scheme and all its auth parameters at once, or undefined when the
+   * agent passed none. Use it for secrets: task-lib's per-parameter getter writes the value to
+   * the debug log, this one does not.
+   */
+  endpointAuthorization?(connectionId: string): EndpointAuthorization | undefined;
   endpointData(connectionId: string, key: string): string | undefined;
+}
+
+/** A service connection's authorization as the agent passes it in `ENDPOINT_AUTH_<id>`. */
+export interface EndpointAuthorization {
+  scheme: string;
+  parameters: Record<string, string>;
 }

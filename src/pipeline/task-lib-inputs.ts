@@ -1,6 +1,6 @@
 import * as tl from 'azure-pipelines-task-lib/task';
 
-import type { TaskInputs } from './task-inputs';
+import type { EndpointAuthorization, TaskInputs } from './task-inputs';
 
 /** `TaskInputs` read through task-lib from the `INPUT_*`, variable and endpoint environment the agent sets. */
 export class TaskLibInputs implements TaskInputs {
@@ -26,6 +26,15 @@ export class TaskLibInputs implements TaskInputs {
 
   endpointAuthParameter(connectionId: string, key: string): string | undefined {
     return emptyToUndefined(tl.getEndpointAuthorizationParameter(connectionId, key, true));
+  }
+
+  endpointAuthorization(connectionId: string): EndpointAuthorization | undefined {
+    // getEndpointAuthorization logs only whether the connection exists, never its parameters.
+    const authorization = tl.getEndpointAuthorization(connectionId, true);
+    if (!authorization) {
+      return undefined;
+    }
+    return { scheme: authorization.scheme ?? '', parameters: { ...authorization.parameters } };
   }
 
   endpointData(connectionId: string, key: string): string | undefined {

@@ -1,4 +1,5 @@
 import type { RegistryType } from './model-registry';
+import type { SecretText } from './mlflow/secret-text';
 
 export interface LocalRegistryConfig {
   type: 'local';
@@ -12,8 +13,23 @@ export interface AzureMlRegistryConfig {
   type: 'azureml';
 }
 
+export const MLFLOW_PROMOTION_MODES = ['copy', 'alias', 'copyAndAlias'] as const;
+export type MlflowPromotionMode = (typeof MLFLOW_PROMOTION_MODES)[number];
+
 export interface MlflowRegistryConfig {
   type: 'mlflow';
+  /** Tracking server URL without a trailing slash; `/api/2.0/mlflow/...` is appended to it. */
+  trackingUrl: string;
+  /** Value of the `Authorization` header (`Bearer …` or `Basic …`), masked when printed or serialized. */
+  authorization: SecretText;
+  /** Id of the service connection the URL and token came from, for messages. */
+  connectionId: string;
+  /** `copy` copies the version into the target model, `alias` points an alias at the source version, `copyAndAlias` does both. */
+  mode: MlflowPromotionMode;
+  /** Target registered model name with `{model_name}` and `{plant_id}` placeholders; used by `copy` and `copyAndAlias`. */
+  targetModelName: string;
+  /** Alias to set; required by `alias` and `copyAndAlias`. */
+  alias?: string;
 }
 
 export type RegistryConfig = LocalRegistryConfig | AzureMlRegistryConfig | MlflowRegistryConfig;
