@@ -1,0 +1,205 @@
+import type { ApprovalEntry } from '../approvals/approval-file';
+import type { PlantApprovers } from '../approvers/plant-approvers';
+import { approvalKey, type RegisteredModel } from '../models/registered-model';
+import { neutralizeInline, quote } from '../text/neutralize';
+import type { DecisionContext, DecisionOutcome, DecisionRule, ModelDecision } from './decision';
+import { evaluateMetricRules } from './evaluate-metric-rules';
+import { describeApprovers, describeStrangers, matchApprovers } from './match-approvers';
+
+/** The fields every branch of the decision sets; the rest comes from the model and the context. */
+interface Verdict {
+  outcome: DecisionOutcome;
+  rule: DecisionRule;
+  reason: string;
+  missingApprovers?: PlantApprovers['approvers'];
+  approvedBy?: string[];
+}
+
+/**
+ * Decides whether one model may be promoted, from its approval entry, its plant's approvers and
+ * the `unlistedModels` input. The rules apply in this order: a rejected entry, a pending entry,
+ * an approved entry (checked against the plant's approvers), an auto entry, and last a model
+ * that the approval file does not list. The registry is not consulted here.
+ */
+export function decideModel(model: RegisteredModel, context: DecisionContext): ModelDecision {
+  const key = approvalKey(model);
+  const entry = context.approvalFile.entries.get(key);
+  const plantApprovers = context.approvers.get(model.plantId);
+  const verdict = entry === undefined ? decideUnlisted(model, context, plantApprovers) : decideListed(model, entry, context, plantApprovers);
+
+  return {
+    model,
+    key,
+    outcome: verdict.outcome,
+    rule: verdict.rule,
+    reason: verdict.reason,
+    entry,
+    plantApprovers,
+    missingApprovers: verdict.missingApprovers ?? [],
+    approvedBy: verdict.approvedBy ?? [],
+  };
+}
+
+function decideListed(model: RegisteredModel, entry: ApprovalEntry, context: DecisionContext, plantApprovers: PlantApprovers | undefined): Verdict {
+  switch (entry.status) {
+    case 'rejected':
+      return { outcome: 'rejected', rule: 'status_rejected', reason: 'The approval file marks this model version as rejected, so it is never promoted.' };
+    case 'pending':
+      return {
+        outcome: 'pending',
+        rule: 'status_pending',
+        reason: `The approval file marks this model version as pending; ${askToApprove(plantApprovers)}.`,
+        missingApprovers: stillNeeded(entry, plantApprovers),
+      };
+    case 'approved':
+      return decideApproved(entry, plantApprovers);
+    case 'auto':
+      return decideAuto(model, context, plantApprovers);
+    default:
+      return assertNever(entry.status);
+  }
+}
+
+/** Rule 3: an approved entry, which under a configured approver list must carry the right approvals. */
+function decideApproved(entry: ApprovalEntry, plantApprovers: PlantApprovers | undefined): Verdict {
+  if (plantApprovers === undefined || plantApprovers.approvers.length === 0) {
+    return { outcome: 'approved', rule: 'status_approved', reason: 'The approval file marks this model version as approved, and its plant has no approver list.' };
+  }
+
+  const plant = neutralizeInline(plantApprovers.plantId, 60);
+  if (entry.approvals === undefined) {
+    if (plantApprovers.policy === 'all') {
+      return {
+        outcome: 'pending',
+        rule: 'approvals_missing',
+        reason: `Plant ${plant} requires every configured approver, but the entry is a bare "approved" without an approvals list; still missing: ${describeApprovers(plantApprovers.approvers)}.`,
+        missingApprovers: [...plantApprovers.approvers],
+      };
+    }
+    return { outcome: 'approved', rule: 'status_approved', reason: `The approval file marks this model version as approved, and plant ${plant} accepts any one of its approvers.` };
+  }
+
+  const match = matchApprovers(entry.approvals, plantApprovers);
+  const approvedBy = match.approved.map((approver) => approver.email);
+  const ignored = match.strangers.length > 0 ? `, and ${describeStrangers(match.strangers)} ${match.strangers.length === 1 ? 'does' : 'do'} not count because only configured approvers do` : '';
+
+  if (plantApprovers.policy === 'all') {
+    if (match.missing.length === 0) {
+      return { outcome: 'approved', rule: 'status_approved', reason: `All ${plantApprovers.approvers.length} configured approvers of plant ${plant} approved.`, approvedBy };
+    }
+    return {
+      outcome: 'pending',
+      rule: 'approvals_missing',
+      reason: `Plant ${plant} requires every configured approver; still missing: ${describeApprovers(match.missing)}${ignored}.`,
+      missingApprovers: match.missing,
+      approvedBy,
+    };
+  }
+
+  if (match.approved.length > 0) {
+    return { outcome: 'approved', rule: 'status_approved', reason: `Approved by ${describeApprovers(match.approved)}, a configured approver of plant ${plant}.`, approvedBy };
+  }
+  const nobody = match.strangers.length > 0 ? `${describeStrangers(match.strangers)} ${match.strangers.length === 1 ? 'is not a configured approver' : 'are not configured approvers'}` : 'the approvals list is empty';
+  return {
+    outcome: 'pending',
+    rule: 'approvals_missing',
+    reason: `The entry is approved, but ${nobody} of plant ${plant}; one of ${describeApprovers(plantApprovers.approvers)} must approve.`,
+    missingApprovers: [...plantApprovers.approvers],
+  };
+}
+
+/** Rule 4: an auto entry is approved only by the plant list or the metric rules. */
+function decideAuto(model: RegisteredModel, context: DecisionContext, plantApprovers: PlantApprovers | undefined): Verdict {
+  const plant = neutralizeInline(model.plantId, 60);
+  if (context.approvalFile.autoApprovePlants.includes(model.plantId)) {
+    return { outcome: 'approved', rule: 'auto_plant', reason: `The entry is auto and plant ${plant} is in auto_approve_plants.` };
+  }
+  const metrics = evaluateMetricRules(model, context.approvalFile.autoApproveRules);
+  if (metrics.passed) {
+    return { outcome: 'approved', rule: 'auto_metric', reason: `The entry is auto and the model passes the auto-approval metric rules: ${metrics.explanation}.` };
+  }
+  return {
+    outcome: 'pending',
+    rule: 'auto_not_allowed',
+    reason: `The entry is auto, but plant ${plant} is not in auto_approve_plants and ${metrics.explanation}; add the plant to auto_approve_plants or set the entry to "approved".`,
+    missingApprovers: allApprovers(plantApprovers),
+  };
+}
+
+/** Rule 5: a model without an entry. */
+function decideUnlisted(model: RegisteredModel, context: DecisionContext, plantApprovers: PlantApprovers | undefined): Verdict {
+  const { autoApprovePlants, autoApproveRules } = context.approvalFile;
+  const plant = neutralizeInline(model.plantId, 60);
+  const entryHint = `add ${quote(approvalKey(model))}: "approved" to the approval file`;
+
+  if (autoApprovePlants.includes(model.plantId)) {
+    return { outcome: 'approved', rule: 'unlisted_auto_plant', reason: `The approval file has no entry for this model version, and plant ${plant} is in auto_approve_plants.` };
+  }
+  const metrics = evaluateMetricRules(model, autoApproveRules);
+  if (metrics.passed) {
+    return {
+      outcome: 'approved',
+      rule: 'unlisted_auto_metric',
+      reason: `The approval file has no entry for this model version, and the model passes the auto-approval metric rules: ${metrics.explanation}.`,
+    };
+  }
+
+  if (autoApprovePlants.length > 0) {
+    const listed = autoApprovePlants.map((id) => neutralizeInline(id, 60)).join(', ');
+    return {
+      outcome: 'pending',
+      rule: 'unlisted_other_plant',
+      reason: `The approval file has no entry for this model version and auto-approves only plants ${listed}; ${entryHint}.`,
+      missingApprovers: allApprovers(plantApprovers),
+    };
+  }
+
+  switch (context.unlistedModels) {
+    case 'approve':
+      return { outcome: 'approved', rule: 'unlisted_input', reason: 'The approval file has no entry for this model version, and the unlistedModels input is "approve".' };
+    case 'pending':
+      return {
+        outcome: 'pending',
+        rule: 'unlisted_input',
+        reason: `The approval file has no entry for this model version and the unlistedModels input is "pending"; ${entryHint}.`,
+        missingApprovers: allApprovers(plantApprovers),
+      };
+    case 'reject':
+      return {
+        outcome: 'rejected',
+        rule: 'unlisted_input',
+        reason: `The approval file has no entry for this model version and the unlistedModels input is "reject"; ${entryHint} to promote it.`,
+      };
+    default:
+      return assertNever(context.unlistedModels);
+  }
+}
+
+/** Approvers still needed for a pending entry: the missing ones under policy all, everyone under policy any until one approves. */
+function stillNeeded(entry: ApprovalEntry, plantApprovers: PlantApprovers | undefined): PlantApprovers['approvers'] {
+  if (plantApprovers === undefined) {
+    return [];
+  }
+  const match = matchApprovers(entry.approvals ?? [], plantApprovers);
+  if (plantApprovers.policy === 'all') {
+    return match.missing;
+  }
+  return match.approved.length > 0 ? [] : [...plantApprovers.approvers];
+}
+
+function allApprovers(plantApprovers: PlantApprovers | undefined): PlantApprovers['approvers'] {
+  return plantApprovers === undefined ? [] : [...plantApprovers.approvers];
+}
+
+function askToApprove(plantApprovers: PlantApprovers | undefined): string {
+  if (plantApprovers === undefined || plantApprovers.approvers.length === 0) {
+    return 'change the entry to "approved" once the plant agrees';
+  }
+  const who = plantApprovers.policy === 'all' ? 'all of' : 'one of';
+  return `${who} ${describeApprovers(plantApprovers.approvers)} must approve before the entry is changed to "approved"`;
+}
+
+/** Raises on a value outside a union type, which only untyped callers can pass. */
+function assertNever(value: never): never {
+  throw new TypeError(`Unexpected value ${quote(value)}; the decision accepts only the documented values.`);
+}
