@@ -111,6 +111,18 @@ describe('task.json', () => {
         }
       });
 
+      it('shows registry inputs per registry', () => {
+        const registryInputs = inputs.filter((input) => input.groupName === 'registry' && input.name !== 'registryType');
+        for (const input of registryInputs) {
+          assert.ok(input.visibleRule, `registry input ${input.name} has no visibleRule, so the designer shows it for every registry`);
+          const clauses = parseVisibleRule(input.visibleRule);
+          assert.ok(
+            clauses.some((clause) => clause.input === 'registryType'),
+            `registry input ${input.name} has no visibleRule on registryType, so the designer shows it for every registry`,
+          );
+        }
+      });
+
       it('has pick list defaults among options', () => {
         for (const input of inputs.filter((candidate) => candidate.type === 'pickList' || candidate.type === 'radio')) {
           const options = Object.keys(input.options ?? {});
