@@ -1,0 +1,44 @@
+import * as path from 'node:path';
+
+import type { Problem } from '../errors';
+import { REGISTRY_TYPES } from '../registry/model-registry';
+import type { RegistryConfig } from '../registry/registry-config';
+import { isRegistryType } from '../registry/registry-config';
+import { quote } from '../text/neutralize';
+import type { TaskInputs } from './task-inputs';
+
+/** Registry types this build can promote to; the others are rejected with a problem naming these. */
+const SUPPORTED_REGISTRY_TYPES: readonly string[] = ['local'];
+
+/**
+ * Reads the registry inputs of PromoteModels. Adds every problem found to `problems` and
+ * returns undefined when the configuration is unusable.
+ */
+export function readRegistryConfig(inputs: TaskInputs, problems: Problem[], workingDirectory: string): RegistryConfig | undefined {
+  const rawType = inputs.input('registryType') ?? 'local';
+  const type = rawType.toLowerCase();
+  if (!isRegistryType(type)) {
+    problems.push({ source: 'input registryType', location: '', message: 'Unknown registry type', value: quote(rawType), allowed: REGISTRY_TYPES.join(', ') });
+    return undefined;
+  }
+
+  switch (type) {
+    case 'local':
+      return readLocalRegistryConfig(inputs, workingDirectory);
+    case 'azureml':
+    case 'mlflow':
+      problems.push({
+        source: 'input registryType',
+        location: '',
+        message: `Registry type ${type} is not available in this version of the task`,
+        value: quote(rawType),
+        allowed: SUPPORTED_REGISTRY_TYPES.join(', '),
+      });
+      return undefined;
+  }
+}
+
+function readLocalRegistryConfig(inputs: TaskInputs, workingDirectory: string): RegistryConfig {
+  const folder = inputs.input('localRegistryPath') ?? 'model_registry';
+  return { type: 'local', path: path.resolve(workingDirectory, folder) };
+}
