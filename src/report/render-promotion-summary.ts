@@ -24,7 +24,7 @@ export function renderPromotionSummary(result: PromotionResult): string {
       `${result.counts.skipped} skipped (already promoted), ${result.counts.failed} failed, out of ${result.counts.total} models.`,
   );
   if (result.dry_run) {
-    lines.push('', `**Dry run:** nothing was promoted; ${result.would_promote?.length ?? 0} models would have been.`);
+    lines.push('', `**Dry run:** nothing was promoted. Models a real run would promote: ${result.would_promote?.length ?? 0}.`);
   }
   lines.push('', `Registry: ${escapeCell(result.registry.type)} ${escapeCell(result.registry.target)}`);
   if (result.plants_filter.length > 0) {
