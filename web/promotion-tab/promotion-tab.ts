@@ -1,0 +1,99 @@
+// Entry point of the "Model promotion" tab. Works out which run the tab is showing from the
+// host's context, picks the matching report source and always ends by telling the host
+// whether the page loaded (notifyLoadSucceeded) or failed (notifyLoadFailed with the reason).
+import * as SDK from 'azure-devops-extension-sdk';
+import { getClient, type IProjectPageService } from 'azure-devops-extension-api';
+import { BuildRestClient, BuildServiceIds, type IBuildPageDataService } from 'azure-devops-extension-api/Build';
+import { ReleaseRestClient } from 'azure-devops-extension-api/Release';
+import { replaceChildren } from './components/dom';
+import { renderError } from './components/states';
+import { PromotionView, type LoadOutcome } from './promotion-view';
+import { BuildReportSource, ReleaseReportSource, type PromotionReportSource } from './report-source';
+
+/** Must equal `registeredObjectId` of the release stage tab in contribution.json. */
+const RELEASE_STAGE_OBJECT_ID = 'model-promotion-release-stage';
+
+/** `CommonServiceIds.ProjectPageService`, a const enum that an isolated-module build cannot read. */
+const PROJECT_PAGE_SERVICE = 'ms.vss-tfs-web.tfs-page-data-service';
+
+/** How long the page waits for the host's handshake before it shows an error. */
+const HANDSHAKE_TIMEOUT_MS = 15_000;
+
+interface ReleaseEnvironmentContext {
+  id: number;
+  releaseId: number;
+}
+
+interface TabConfiguration {
+  /** Set by the release progress view's stage tab. */
+  releaseEnvironment?: ReleaseEnvironmentContext;
+  /** Set by the classic release summary tab; the host calls back with the release. */
+  onReleaseChanged?: (handler: (release: { id: number }) => void) => void;
+}
+
+async function main(root: HTMLElement): Promise<void> {
+  const ready = SDK.init({ loaded: false, applyTheme: true });
+  const timedOut = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), HANDSHAKE_TIMEOUT_MS));
+  if ((await Promise.race([ready, timedOut])) === 'timeout') {
+    // Without a handshake there is no host to notify, so the page can only explain itself.
+    replaceChildren(
+      root,
+      renderError('Azure DevOps did not answer the extension handshake. Open this page from a pipeline run.'),
+    );
+    return;
+  }
+
+  let outcome: LoadOutcome;
+  try {
+    const project = await getProjectId();
+    const config = SDK.getConfiguration() as TabConfiguration;
+    const view = new PromotionView(root, await createSource(project, config));
+    SDK.register(RELEASE_STAGE_OBJECT_ID, {
+      updateContext: (context: TabConfiguration) => {
+        if (context.releaseEnvironment) void showStage(root, project, context.releaseEnvironment);
+      },
+    });
+    outcome = await view.load();
+  } catch (error) {
+    const message = `The tab could not find the pipeline run it belongs to: ${error instanceof Error ? error.message : String(error)}`;
+    replaceChildren(root, renderError(message));
+    outcome = { kind: 'failed', message };
+  }
+
+  if (outcome.kind === 'failed') {
+    await SDK.notifyLoadFailed(outcome.message);
+  } else {
+    await SDK.notifyLoadSucceeded();
+  }
+}
+
+async function getProjectId(): Promise<string> {
+  const projectService = await SDK.getService<IProjectPageService>(PROJECT_PAGE_SERVICE);
+  const project = await projectService.getProject();
+  if (!project?.id) throw new Error('the host reported no project for this page');
+  return project.id;
+}
+
+async function createSource(project: string, config: TabConfiguration): Promise<PromotionReportSource> {
+  if (config.releaseEnvironment) {
+    const { releaseId, id } = config.releaseEnvironment;
+    return new ReleaseReportSource(getClient(ReleaseRestClient), project, releaseId, id);
+  }
+  if (typeof config.onReleaseChanged === 'function') {
+    const release = await new Promise<{ id: number }>((resolve) => config.onReleaseChanged?.(resolve));
+    return new ReleaseReportSource(getClient(ReleaseRestClient), project, release.id);
+  }
+
+  const pageData = await SDK.getService<IBuildPageDataService>(BuildServiceIds.BuildPageDataService);
+  const build = (await pageData.getBuildPageData())?.build;
+  if (!build) throw new Error('the host reported no build for this page');
+  return new BuildReportSource(getClient(BuildRestClient), project, build.id);
+}
+
+async function showStage(root: HTMLElement, project: string, environment: ReleaseEnvironmentContext): Promise<void> {
+  const source = new ReleaseReportSource(getClient(ReleaseRestClient), project, environment.releaseId, environment.id);
+  await new PromotionView(root, source).load();
+}
+
+const root = document.getElementById('app');
+if (root) void main(root);
