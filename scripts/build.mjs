@@ -5,6 +5,7 @@ import { build } from 'esbuild';
 import { cp, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildWeb } from './build-web.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const taskFolders = ['PromoteModelsIndividually', 'RequestApprovals'];
@@ -32,3 +33,4 @@ async function buildTask(folder) {
 
 await Promise.all(taskFolders.map(buildTask));
 console.log(`Built ${taskFolders.length} tasks into dist/tasks/`);
+await buildWeb();
