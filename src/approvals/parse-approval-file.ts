@@ -7,7 +7,7 @@ import { quote } from '../text/neutralize';
 import { APPROVAL_STATUSES, type ApprovalEntry, type ApprovalFile, type ApprovalRecord, type ApprovalStatus, type AutoApproveRule } from './approval-file';
 import { parseJsonDocument } from './parse-json-document';
 import { escapePointerToken } from './scan-json';
-import { formatLocation, schemaErrorsToProblems, type LineLookup } from './schema-problems';
+import { formatLocation, schemaErrorsToProblems, sortByLine, type LineLookup } from './schema-problems';
 
 /** Top-level keys of approval_status.json that are settings rather than approval entries. */
 export const APPROVAL_FILE_SETTINGS = ['$schema', 'auto_approve_plants', 'auto_approve_rules'] as const;
@@ -114,6 +114,10 @@ function describeKeyProblem(key: string): string | undefined {
   if (padded.length > 0) {
     return `is a malformed approval key: the ${padded.join(' and ')} part has spaces at its start or end; remove them`;
   }
+  const control = KEY_PARTS.filter((_name, index) => /\p{Cc}/u.test(parts[index]));
+  if (control.length > 0) {
+    return `is a malformed approval key: the ${control.join(' and ')} part contains a control character such as a tab or line break`;
+  }
   return undefined;
 }
 
@@ -136,14 +140,6 @@ function checkRuleBounds(rules: unknown, source: string, lineOf: LineLookup): Pr
     }
   });
   return problems;
-}
-
-function sortByLine(problems: Problem[]): Problem[] {
-  const lineOfProblem = (problem: Problem): number => Number(/\(line (\d+)\)$/.exec(problem.location)?.[1] ?? 0);
-  return problems
-    .map((problem, index) => ({ problem, index }))
-    .sort((a, b) => lineOfProblem(a.problem) - lineOfProblem(b.problem) || a.index - b.index)
-    .map(({ problem }) => problem);
 }
 
 /** Builds the typed file from a root object that passed validation. */

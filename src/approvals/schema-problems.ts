@@ -2,6 +2,7 @@ import type { ErrorObject } from 'ajv';
 
 import type { Problem } from '../errors';
 import { neutralizeInline, quote } from '../text/neutralize';
+import { escapePointerToken } from './scan-json';
 
 /** Where each value of a parsed file starts; `undefined` when the format has no line information. */
 export type LineLookup = (pointer: string) => number | undefined;
@@ -14,6 +15,15 @@ export function formatLocation(pointer: string, lineOf: LineLookup): string {
   const line = lineOf(pointer);
   const shown = neutralizeInline(pointer);
   return line === undefined ? shown : `${shown} (line ${line})`;
+}
+
+/** Orders problems by the line in their location, keeping the order of problems without a line or on the same line. */
+export function sortByLine(problems: Problem[]): Problem[] {
+  const lineOfProblem = (problem: Problem): number => Number(/\(line (\d+)\)$/.exec(problem.location)?.[1] ?? 0);
+  return problems
+    .map((problem, index) => ({ problem, index }))
+    .sort((a, b) => lineOfProblem(a.problem) - lineOfProblem(b.problem) || a.index - b.index)
+    .map(({ problem }) => problem);
 }
 
 export interface SchemaProblemOptions {
@@ -37,7 +47,8 @@ export function schemaErrorsToProblems(errors: ErrorObject[], options: SchemaPro
   const seen = new Set<string>();
 
   for (const error of errors) {
-    if (error.keyword === 'if' || options.skip?.(error)) {
+    // A `propertyNames` error only wraps the errors about the key itself, which are reported.
+    if (error.keyword === 'if' || error.keyword === 'propertyNames' || options.skip?.(error)) {
       continue;
     }
     if (anyOfPaths.some((path) => error.schemaPath.startsWith(path))) {
@@ -54,7 +65,8 @@ export function schemaErrorsToProblems(errors: ErrorObject[], options: SchemaPro
 }
 
 function describeError(error: ErrorObject, options: SchemaProblemOptions): Problem {
-  const pointer = error.instancePath;
+  // Errors from `propertyNames` concern a key, so they point at the member rather than its object.
+  const pointer = error.propertyName === undefined ? error.instancePath : `${error.instancePath}/${escapePointerToken(error.propertyName)}`;
   const base = { source: options.source, location: formatLocation(pointer, options.lineOf) };
   const custom = options.allowedAt?.(pointer, error);
   const parentSchema = (error.parentSchema ?? {}) as { description?: string; properties?: Record<string, unknown> };
@@ -80,7 +92,7 @@ function describeError(error: ErrorObject, options: SchemaProblemOptions): Probl
     }
     case 'additionalProperties': {
       const property = String(params.additionalProperty);
-      const childPointer = `${pointer}/${property.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const childPointer = `${pointer}/${escapePointerToken(property)}`;
       return {
         source: options.source,
         location: formatLocation(childPointer, options.lineOf),
@@ -92,7 +104,12 @@ function describeError(error: ErrorObject, options: SchemaProblemOptions): Probl
       return { ...base, message: 'must not be empty', value: quote(error.data), allowed: custom ?? parentSchema.description };
     case 'pattern':
     case 'format':
-      return { ...base, message: 'is not valid', value: quote(error.data), allowed: custom ?? parentSchema.description ?? `${String(params.format ?? params.pattern)}` };
+      return {
+        ...base,
+        message: error.propertyName === undefined ? 'is not valid' : 'is not a valid key',
+        value: quote(error.data),
+        allowed: custom ?? parentSchema.description ?? `${String(params.format ?? params.pattern)}`,
+      };
     case 'uniqueItems':
       return {
         ...base,
