@@ -6,7 +6,7 @@ import type { PipelineRunInfo } from '../pipeline/read-pipeline-run';
 import { createRegistry } from '../registry/create-registry';
 import type { ModelRegistry } from '../registry/model-registry';
 import type { RegistryConfig } from '../registry/registry-config';
-import { buildPromotionResult } from '../report/build-promotion-result';
+import { buildPromotionResult, describeNearMiss } from '../report/build-promotion-result';
 import { PROMOTION_RESULT_ATTACHMENT_TYPE, type PromotionResult } from '../report/promotion-result';
 import { renderPromotionSummary } from '../report/render-promotion-summary';
 import { filterPlants } from './filter-plants';
@@ -44,7 +44,7 @@ export async function runPromotion(config: TaskConfig, deps: PromotionDeps): Pro
   host.info('Loading the models, approval and approvers files.');
   const inputs = await loadRunInputs(config, host);
   const registry = (deps.createRegistry ?? ((registryConfig) => createRegistry(registryConfig, { now: deps.now })))(config.registry);
-  host.info(`Loaded ${inputs.models.length} model(s) and ${inputs.approvalFile.entries.size} approval entr(ies).`);
+  host.info(`Loaded ${inputs.models.length} models and ${inputs.approvalFile.entries.size} approval entries.`);
 
   const decided = decideRun(inputs.models, { approvalFile: inputs.approvalFile, approvers: inputs.approvers, unlistedModels: config.unlistedModels });
   const selection = filterPlants(decided.decisions, decided.unmatched, config.plants);
@@ -135,7 +135,7 @@ function reportSelection(host: PipelineHost, config: TaskConfig, selectedCount: 
 
 function warnUnmatched(host: PipelineHost, unmatched: UnmatchedApproval[]): void {
   for (const entry of unmatched) {
-    const nearMiss = entry.nearMiss === undefined ? '' : ` ${entry.nearMiss.explanation}`;
+    const nearMiss = entry.nearMiss === undefined ? '' : ` ${describeNearMiss(entry.nearMiss)}`;
     host.warning(`Approval entry ${entry.key} (${entry.status}) matches no model of this run.${nearMiss}`);
   }
 }

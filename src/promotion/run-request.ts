@@ -1,6 +1,7 @@
 import { decideRun } from '../decision/decide-run';
 import type { PipelineHost } from '../pipeline/pipeline-host';
 import type { PipelineRunInfo } from '../pipeline/read-pipeline-run';
+import { describeNearMiss } from '../report/build-promotion-result';
 import { APPROVAL_REQUEST_ATTACHMENT_TYPE, buildApprovalRequest, type ApprovalRequest } from '../report/approval-request';
 import { filterPlants } from './filter-plants';
 import { loadRunInputs } from './load-run-inputs';
@@ -30,7 +31,8 @@ export async function runRequest(config: TaskConfig, deps: RequestDeps): Promise
     host.warning(`Plant ${plant} of input plants has no model in this run. Check the spelling; plant IDs are compared exactly as written.`);
   }
   for (const entry of selection.unmatched) {
-    host.warning(`Approval entry ${entry.key} (${entry.status}) matches no model of this run.${entry.nearMiss === undefined ? '' : ` ${entry.nearMiss.explanation}`}`);
+    const nearMiss = entry.nearMiss === undefined ? '' : ` ${describeNearMiss(entry.nearMiss)}`;
+    host.warning(`Approval entry ${entry.key} (${entry.status}) matches no model of this run.${nearMiss}`);
   }
 
   const request = buildApprovalRequest(selection.decisions, selection.unmatched, {

@@ -96,9 +96,14 @@ function toResultEntry(outcome: ModelOutcome): ResultEntry {
 export function toUnmatchedEntry(unmatched: UnmatchedApproval): UnmatchedApprovalEntry {
   const entry: UnmatchedApprovalEntry = { key: unmatched.key, status: unmatched.status };
   if (unmatched.nearMiss !== undefined) {
-    entry.near_miss = unmatched.nearMiss.explanation;
+    entry.near_miss = describeNearMiss(unmatched.nearMiss);
   }
   return entry;
+}
+
+/** Describes the model an unmatched entry was probably meant for, as one sentence. */
+export function describeNearMiss(nearMiss: NonNullable<UnmatchedApproval['nearMiss']>): string {
+  return `Closest model ${nearMiss.key}: ${nearMiss.explanation}.`;
 }
 
 function compareOutcomes(left: ModelOutcome, right: ModelOutcome): number {

@@ -98,7 +98,7 @@ export function parseCommands(lines: string[]): VsoCommand[] {
       continue;
     }
     const match = COMMAND_LINE.exec(line);
-    if (match === null || markers.length > 1) {
+    if (match === null || (markers.length > 1 && !isInputEcho(match))) {
       throw new Error(`Output line would reach the agent as a malformed or injected command: ${line}`);
     }
     const properties: Record<string, string> = {};
@@ -109,6 +109,14 @@ export function parseCommands(lines: string[]): VsoCommand[] {
     commands.push({ command: match[1] ?? '', properties, message: unescapeData(match[3] ?? '') });
   }
   return commands;
+}
+
+/**
+ * task-lib's getInput echoes every input as `##vso[task.debug]<name>=<value>`. The agent runs
+ * only the first command of a line, so a marker inside the echoed value stays debug text.
+ */
+function isInputEcho(match: RegExpExecArray): boolean {
+  return match[1] === 'task.debug' && /^[A-Za-z][A-Za-z0-9]*=/.test(match[3] ?? '');
 }
 
 function unescapeData(text: string): string {

