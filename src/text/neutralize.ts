@@ -7,11 +7,14 @@
  * tab and line breaks are removed so that text cannot hide or rewrite earlier log lines.
  */
 export function neutralize(text: string): string {
+  // The control characters in these patterns are what the function removes.
+  /* eslint-disable no-control-regex */
   return text
     .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
     .replace(/##(\s*)vso\[/gi, (_match, space: string) => `##_${space}vso[`)
     .replace(/##(\s*)\[/g, (_match, space: string) => `##_${space}[`);
+  /* eslint-enable no-control-regex */
 }
 
 /** Neutralizes text and folds it onto one line, for values shown inside a longer message. */
