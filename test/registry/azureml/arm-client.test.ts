@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 
-import { HttpClient } from '../../../src/http/http-client';
 import { ArmClient, type RegistryScope, type WorkspaceScope } from '../../../src/registry/azureml/arm-client';
 import { AzureMlError } from '../../../src/registry/azureml/azureml-error';
 import type { FakeAzure } from '../../servers/arm/fake-azure';

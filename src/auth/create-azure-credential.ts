@@ -1,0 +1,146 @@
+import {
+  ClientAssertionCredential,
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  DefaultAzureCredential,
+  ManagedIdentityCredential,
+  type AccessToken,
+  type GetTokenOptions,
+  type TokenCredential,
+  type TokenCredentialOptions,
+} from '@azure/identity';
+
+import { errorMessage } from '../errors';
+import { HttpClient, type FetchFunction } from '../http/http-client';
+import type { RetryOptions } from '../http/retry-policy';
+import { neutralizeInline } from '../text/neutralize';
+import type { AzureRmConnection } from './azure-rm-connection';
+import { requestOidcToken } from './oidc-token';
+import { SignInError } from './sign-in-error';
+
+/**
+ * Authority hosts of the public and sovereign Azure clouds. For these, MSAL may validate the
+ * authority through instance discovery; any other host (Azure Stack, a test server) is
+ * trusted as configured, so MSAL sends requests to that host only.
+ */
+const KNOWN_AUTHORITY_HOSTS = new Set(['login.microsoftonline.com', 'login.windows.net', 'login.microsoftonline.us', 'login.chinacloudapi.cn', 'login.partner.microsoftonline.cn']);
+
+export interface CredentialDeps {
+  /** Used for the Azure DevOps OIDC token request; @azure/identity sends its own requests. */
+  fetch: FetchFunction;
+  /** Masks a value in the pipeline log; called for every secret and every token before it could be printed. */
+  setSecret(value: string): void;
+  /** Limits of the OIDC token request. */
+  retry: RetryOptions;
+  timeoutMs: number;
+  log?: (line: string) => void;
+  /**
+   * Extra options for every @azure/identity credential. Tests pass an `agent` that trusts their
+   * certificate authority, since Node reads NODE_EXTRA_CA_CERTS only at start-up.
+   */
+  identityOptions?: Pick<TokenCredentialOptions, 'agent' | 'additionalPolicies'>;
+}
+
+/**
+ * Builds the @azure/identity credential for a service connection and wraps it so that every
+ * secret it uses and every token it returns is registered with `setSecret`. Sign-in goes to
+ * the connection's own authority, never to a built-in public-cloud host.
+ */
+export function createAzureCredential(connection: AzureRmConnection, deps: CredentialDeps): TokenCredential {
+  const registered = new Set<string>();
+  const mask = (value: string): void => {
+    if (value && !registered.has(value)) {
+      registered.add(value);
+      deps.setSecret(value);
+    }
+  };
+  return new MaskingCredential(buildCredential(connection, deps, mask), mask);
+}
+
+/**
+ * Returns the `Authorization` header callback of HttpClient: a fresh bearer token for `scope`
+ * per attempt. @azure/identity caches tokens until shortly before they expire, so repeated
+ * calls do not sign in again.
+ */
+export function bearerAuthorization(credential: TokenCredential, scope: string): () => Promise<string> {
+  return async () => {
+    let token: AccessToken | null;
+    try {
+      token = await credential.getToken(scope);
+    } catch (error) {
+      throw new SignInError(`Signing in to Azure for scope ${scope} failed: ${neutralizeInline(errorMessage(error), 600)}`, { cause: error });
+    }
+    if (!token) {
+      throw new SignInError(`Signing in to Azure for scope ${scope} returned no token`);
+    }
+    return `Bearer ${token.token}`;
+  };
+}
+
+function buildCredential(connection: AzureRmConnection, deps: CredentialDeps, mask: (value: string) => void): TokenCredential {
+  switch (connection.scheme) {
+    case 'ServicePrincipal': {
+      const options = authorityOptions(connection.authorityHost, deps);
+      if (connection.secret.kind === 'clientSecret') {
+        mask(connection.secret.value);
+        return new ClientSecretCredential(connection.tenantId, connection.clientId, connection.secret.value, options);
+      }
+      maskPem(connection.secret.pem, mask);
+      return new ClientCertificateCredential(connection.tenantId, connection.clientId, { certificate: connection.secret.pem }, options);
+    }
+    case 'WorkloadIdentityFederation': {
+      mask(connection.jobAccessToken);
+      const http = new HttpClient({ fetch: deps.fetch, retry: deps.retry, timeoutMs: deps.timeoutMs, log: deps.log });
+      const request = { oidcRequestUri: connection.oidcRequestUri, serviceConnectionId: connection.connectionId, jobAccessToken: connection.jobAccessToken };
+      // MSAL calls this whenever it needs a new assertion, so an expired OIDC token is never reused.
+      const getAssertion = async (): Promise<string> => {
+        const token = await requestOidcToken(request, http);
+        mask(token);
+        deps.log?.('Received an OIDC token from Azure DevOps for workload identity federation');
+        return token;
+      };
+      return new ClientAssertionCredential(connection.tenantId, connection.clientId, getAssertion, authorityOptions(connection.authorityHost, deps));
+    }
+    case 'ManagedServiceIdentity':
+      // NOTE: managed identity works only on self-hosted agents running on Azure compute; the
+      // tests cannot reach an identity endpoint, so this branch is not exercised by them.
+      return connection.clientId ? new ManagedIdentityCredential({ clientId: connection.clientId, ...deps.identityOptions }) : new ManagedIdentityCredential({ ...deps.identityOptions });
+    case 'DeveloperCredential':
+      return new DefaultAzureCredential({ ...deps.identityOptions });
+  }
+}
+
+function authorityOptions(authorityHost: string, deps: CredentialDeps): TokenCredentialOptions & { disableInstanceDiscovery: boolean } {
+  const host = new URL(authorityHost).hostname.toLowerCase();
+  return {
+    ...deps.identityOptions,
+    authorityHost: authorityHost.replace(/\/+$/, ''),
+    disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.has(host),
+  };
+}
+
+/** Masks the PEM as a whole and line by line, because the agent masks values line by line in multi-line output. */
+function maskPem(pem: string, mask: (value: string) => void): void {
+  mask(pem);
+  for (const line of pem.split(/\r?\n/)) {
+    if (line.length >= 16 && !line.startsWith('-----')) {
+      mask(line);
+    }
+  }
+}
+
+/** A credential that registers each token it hands out with `setSecret` before returning it. */
+class MaskingCredential implements TokenCredential {
+  constructor(
+    private readonly inner: TokenCredential,
+    private readonly mask: (value: string) => void,
+  ) {}
+
+  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    const token = await this.inner.getToken(scopes, options);
+    if (token) {
+      this.mask(token.token);
+    }
+    return token;
+  }
+}
