@@ -5,7 +5,7 @@ import { approvalKey, type RegisteredModel } from '../../models/registered-model
 import { quote } from '../../text/neutralize';
 import type { ModelRegistry, PromotionOutcome, RegistryCallContext, RegistryLookup } from '../model-registry';
 import type { MlflowRegistryConfig } from '../registry-config';
-import { MlflowClient, type MlflowCallOptions, type MlflowModelVersion, type MlflowTag } from './mlflow-client';
+import { MlflowClient, type CreateModelVersionRequest, type MlflowCallOptions, type MlflowModelVersion, type MlflowTag } from './mlflow-client';
 import { MlflowError } from './mlflow-error';
 import { targetModelNameFor } from './read-mlflow-config';
 
@@ -13,7 +13,7 @@ import { targetModelNameFor } from './read-mlflow-config';
 export const PROMOTED_BY = 'azure-devops-promote-models';
 
 /** Page size of model-versions/search; MLflow servers accept up to 10,000 or more. */
-const SEARCH_PAGE_SIZE = 1_000;
+const DEFAULT_SEARCH_PAGE_SIZE = 1_000;
 /** Guard against a server that keeps returning page tokens: 1,000 pages of 1,000 versions. */
 const MAX_SEARCH_PAGES = 1_000;
 /** Create calls after an ambiguous failure (500, reset, timeout), each preceded by a search. */
@@ -32,6 +32,8 @@ export interface MlflowRegistryDeps {
   pollIntervalMs?: number;
   /** Maximum wait for a version to leave PENDING_REGISTRATION, in milliseconds; 5 min as in MLflow's client. */
   maxRegistrationWaitMs?: number;
+  /** Versions per model-versions/search page; 1,000 when not set. */
+  searchPageSize?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
 }
@@ -66,14 +68,16 @@ export class MlflowRegistry implements ModelRegistry {
   private readonly client: MlflowClient;
   private readonly pollIntervalMs: number;
   private readonly maxRegistrationWaitMs: number;
+  private readonly searchPageSize: number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly now: () => number;
 
-  constructor(config: MlflowRegistryConfig, client: MlflowClient, deps: Pick<MlflowRegistryDeps, 'pollIntervalMs' | 'maxRegistrationWaitMs' | 'sleep' | 'now'> = {}) {
+  constructor(config: MlflowRegistryConfig, client: MlflowClient, deps: Pick<MlflowRegistryDeps, 'pollIntervalMs' | 'maxRegistrationWaitMs' | 'searchPageSize' | 'sleep' | 'now'> = {}) {
     this.config = config;
     this.client = client;
     this.pollIntervalMs = deps.pollIntervalMs ?? 3_000;
     this.maxRegistrationWaitMs = deps.maxRegistrationWaitMs ?? 5 * 60_000;
+    this.searchPageSize = deps.searchPageSize ?? DEFAULT_SEARCH_PAGE_SIZE;
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = deps.now ?? Date.now;
     this.target = describeTarget(config);
@@ -83,7 +87,7 @@ export class MlflowRegistry implements ModelRegistry {
     const call = callOptions(context);
     if (this.config.mode === 'alias') {
       const current = await this.aliasedVersion(model.modelName, call);
-      return { exists: aliasCovers(current, model.version), url: this.versionUrl(model.modelName, model.version) };
+      return { exists: aliasCovers(current, model.version, model), url: this.versionUrl(model.modelName, model.version) };
     }
 
     const targetName = this.targetName(model);
@@ -97,7 +101,7 @@ export class MlflowRegistry implements ModelRegistry {
     }
     // A copy whose alias was never set (a run that failed in between) is promoted again to set it.
     const current = await this.aliasedVersion(targetName, call);
-    return { exists: aliasCovers(current, copy.version), url };
+    return { exists: aliasCovers(current, copy.version, model), url };
   }
 
   async promote(model: RegisteredModel, context: RegistryCallContext): Promise<PromotionOutcome> {
@@ -106,7 +110,7 @@ export class MlflowRegistry implements ModelRegistry {
     const source = await this.readySource(model, call);
 
     if (this.config.mode === 'alias') {
-      const changed = await this.pointAlias(model.modelName, model.version, call);
+      const changed = await this.pointAlias(model.modelName, model.version, model, call);
       if (changed) {
         await this.tagVersion(model.modelName, model.version, promotionTags(model, context), call);
       }
@@ -117,7 +121,7 @@ export class MlflowRegistry implements ModelRegistry {
     const { version: copy, created } = await this.copyVersion(model, source, targetName, context, call);
     let aliasChanged = false;
     if (this.config.mode === 'copyAndAlias') {
-      aliasChanged = await this.pointAlias(targetName, copy.version, call);
+      aliasChanged = await this.pointAlias(targetName, copy.version, model, call);
     }
     const status = created || aliasChanged ? 'promoted' : 'already_promoted';
     return { status, url: this.versionUrl(targetName, copy.version), attempts: attempts.count };
@@ -163,29 +167,37 @@ export class MlflowRegistry implements ModelRegistry {
     }
 
     await this.ensureRegisteredModel(targetName, call);
-    const request = {
+    const request: CreateModelVersionRequest = {
       name: targetName,
       source: uri,
       run_id: source.run_id || undefined,
       description: source.description || undefined,
       tags: mergeTags(source.tags ?? [], promotionTags(model, context)),
     };
+    const created = await this.createVersionOnce(request, call);
+    return { version: await this.awaitReady(created, call), created: true };
+  }
+
+  /**
+   * Creates the version without ever creating it twice. The HTTP client does not repeat the
+   * create call after a 500, a reset or a timeout, because the server may have applied it; this
+   * loop searches for the version first and creates it again only when it is not there.
+   */
+  private async createVersionOnce(request: CreateModelVersionRequest, call: MlflowCallOptions): Promise<MlflowModelVersion> {
     for (let createCall = 1; ; createCall += 1) {
       try {
         const created = await this.client.createModelVersion(request, call);
-        call.log?.(`Created version ${created.version} of ${quote(targetName)} from ${uri}.`);
-        return { version: await this.awaitReady(created, call), created: true };
+        call.log?.(`Created version ${created.version} of ${quote(request.name)} from ${request.source}.`);
+        return created;
       } catch (error) {
-        // The create call is not retried blindly: after a 500, a reset or a timeout the server may
-        // have created the version, so search first and create again only when it is not there.
         if (!(error instanceof RegistryError) || !error.retryable || createCall >= MAX_CREATE_CALLS) {
           throw error;
         }
         call.log?.(`Creating the version failed (${error.message}); checking whether the server created it.`);
-        const found = await this.findCopy(targetName, uri, call);
+        const found = await this.findCopy(request.name, request.source, call);
         if (found !== undefined) {
           call.log?.(`The server had created version ${found.version}.`);
-          return { version: await this.awaitReady(found, call), created: true };
+          return found;
         }
         await this.sleep(this.pollIntervalMs, call.signal);
       }
@@ -229,24 +241,25 @@ export class MlflowRegistry implements ModelRegistry {
   }
 
   /**
-   * Points the alias at `version` unless it already points there or at a newer version, so that
-   * a late re-run of an older model never moves the alias backwards. Returns whether it changed.
+   * Points the alias of `modelName` at `version` unless it already points there or at a newer
+   * version of the same source model, so that a late re-run of an older model never moves the
+   * alias backwards. Returns whether the alias changed.
    */
-  private async pointAlias(modelName: string, version: string, call: MlflowCallOptions): Promise<boolean> {
+  private async pointAlias(modelName: string, version: string, source: RegisteredModel, call: MlflowCallOptions): Promise<boolean> {
     const alias = this.requireAlias();
     const current = await this.aliasedVersion(modelName, call);
-    if (aliasCovers(current, version)) {
-      call.log?.(`Alias ${quote(alias)} of ${quote(modelName)} already points at version ${current}; left unchanged.`);
+    if (aliasCovers(current, version, source)) {
+      call.log?.(`Alias ${quote(alias)} of ${quote(modelName)} already points at version ${current?.version ?? ''}; left unchanged.`);
       return false;
     }
     await this.client.setRegisteredModelAlias(modelName, alias, version, call);
-    call.log?.(`Alias ${quote(alias)} of ${quote(modelName)} now points at version ${version}${current === undefined ? '' : ` (was ${current})`}.`);
+    call.log?.(`Alias ${quote(alias)} of ${quote(modelName)} now points at version ${version}${current === undefined ? '' : ` (was ${current.version})`}.`);
     return true;
   }
 
-  private async aliasedVersion(modelName: string, call: MlflowCallOptions): Promise<string | undefined> {
+  private async aliasedVersion(modelName: string, call: MlflowCallOptions): Promise<MlflowModelVersion | undefined> {
     try {
-      return (await this.client.getModelVersionByAlias(modelName, this.requireAlias(), call)).version;
+      return await this.client.getModelVersionByAlias(modelName, this.requireAlias(), call);
     } catch (error) {
       if (error instanceof MlflowError && error.notFound) {
         return undefined;
@@ -261,7 +274,7 @@ export class MlflowRegistry implements ModelRegistry {
     const seenTokens = new Set<string>();
     let pageToken: string | undefined;
     for (let page = 1; page <= MAX_SEARCH_PAGES; page += 1) {
-      const result = await this.client.searchModelVersions(filter, pageToken, SEARCH_PAGE_SIZE, call);
+      const result = await this.client.searchModelVersions(filter, pageToken, this.searchPageSize, call);
       const match = result.modelVersions.find((version) => version.name === targetName && version.source === uri && version.status !== 'FAILED_REGISTRATION');
       if (match !== undefined || result.nextPageToken === undefined) {
         return match;
@@ -315,15 +328,26 @@ function sourceUri(model: RegisteredModel): string {
   return `models:/${model.modelName}/${model.version}`;
 }
 
-/** True when the alias points at `version` or at a newer numbered version. */
-function aliasCovers(current: string | undefined, version: string): boolean {
+/**
+ * True when the alias points at `version`, or at a newer one. When the aliased version is a copy
+ * of the same source model, newer means a higher source version; otherwise a higher `version`.
+ */
+function aliasCovers(current: MlflowModelVersion | undefined, version: string, source: RegisteredModel): boolean {
   if (current === undefined) {
     return false;
   }
-  if (current === version) {
+  if (current.version === version) {
     return true;
   }
-  return /^\d+$/.test(current) && /^\d+$/.test(version) && Number(current) > Number(version);
+  const copied = /^models:\/(.+)\/([^/]+)$/.exec(current.source ?? '');
+  if (copied !== null && copied[1] === source.modelName) {
+    return isNewer(copied[2] ?? '', source.version);
+  }
+  return isNewer(current.version, version);
+}
+
+function isNewer(candidate: string, than: string): boolean {
+  return /^\d+$/.test(candidate) && /^\d+$/.test(than) && Number(candidate) > Number(than);
 }
 
 function promotionTags(model: RegisteredModel, context: RegistryCallContext): MlflowTag[] {
