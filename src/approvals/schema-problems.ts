@@ -101,7 +101,7 @@ function describeError(error: ErrorObject, options: SchemaProblemOptions): Probl
       };
     }
     case 'minLength':
-      return { ...base, message: 'must not be empty', value: quote(error.data), allowed: custom ?? parentSchema.description };
+      return { ...base, message: 'must not be empty', value: quote(error.data), allowed: custom ?? 'non-empty text' };
     case 'pattern':
     case 'format':
       return {
