@@ -4,11 +4,12 @@ import type { Problem } from '../errors';
 import { REGISTRY_TYPES } from '../registry/model-registry';
 import type { RegistryConfig } from '../registry/registry-config';
 import { isRegistryType } from '../registry/registry-config';
+import { readMlflowRegistryConfig } from '../registry/mlflow/read-mlflow-config';
 import { quote } from '../text/neutralize';
 import type { TaskInputs } from './task-inputs';
 
 /** Registry types this build can promote to; the others are rejected with a problem naming these. */
-const SUPPORTED_REGISTRY_TYPES: readonly string[] = ['local'];
+const SUPPORTED_REGISTRY_TYPES: readonly string[] = ['local', 'mlflow'];
 
 /**
  * Reads the registry inputs of PromoteModels. Adds every problem found to `problems` and
@@ -25,8 +26,9 @@ export function readRegistryConfig(inputs: TaskInputs, problems: Problem[], work
   switch (type) {
     case 'local':
       return readLocalRegistryConfig(inputs, workingDirectory);
-    case 'azureml':
     case 'mlflow':
+      return readMlflowRegistryConfig(inputs, problems);
+    case 'azureml':
       problems.push({
         source: 'input registryType',
         location: '',

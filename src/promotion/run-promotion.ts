@@ -43,7 +43,7 @@ export async function runPromotion(config: TaskConfig, deps: PromotionDeps): Pro
 
   host.info('Loading the models, approval and approvers files.');
   const inputs = await loadRunInputs(config, host);
-  const registry = (deps.createRegistry ?? ((registryConfig) => createRegistry(registryConfig, { now: deps.now })))(config.registry);
+  const registry = (deps.createRegistry ?? ((registryConfig) => createRegistry(registryConfig, { now: deps.now, setSecret: (value) => deps.host.setSecret(value) })))(config.registry);
   host.info(`Loaded ${inputs.models.length} models and ${inputs.approvalFile.entries.size} approval entries.`);
 
   const decided = decideRun(inputs.models, { approvalFile: inputs.approvalFile, approvers: inputs.approvers, unlistedModels: config.unlistedModels });

@@ -1,4 +1,6 @@
 import { PromotionError } from '../errors';
+import type { FetchFunction } from '../http/http-client';
+import { createMlflowRegistry } from './mlflow/mlflow-registry';
 import { LocalRegistry } from './local-registry';
 import type { ModelRegistry } from './model-registry';
 import type { RegistryConfig } from './registry-config';
@@ -6,6 +8,10 @@ import type { RegistryConfig } from './registry-config';
 /** What registry adapters need from the task besides their configuration. */
 export interface RegistryDeps {
   now(): Date;
+  /** Registers a token read from a service connection, so that the agent masks it; required by the HTTP registries. */
+  setSecret?(value: string): void;
+  /** `fetch` of the HTTP registries; the global `fetch` when not set. */
+  fetch?: FetchFunction;
 }
 
 /** Builds the registry the configuration names. */
@@ -13,8 +19,12 @@ export function createRegistry(config: RegistryConfig, deps: RegistryDeps): Mode
   switch (config.type) {
     case 'local':
       return new LocalRegistry(config.path, { now: deps.now });
-    case 'azureml':
     case 'mlflow':
+      if (deps.setSecret === undefined) {
+        throw new PromotionError('REGISTRY_NOT_AVAILABLE', 'The MLflow registry needs setSecret to mask its token, and the caller passed none.');
+      }
+      return createMlflowRegistry(config, { fetch: deps.fetch ?? fetch, setSecret: deps.setSecret });
+    case 'azureml':
       throw new PromotionError('REGISTRY_NOT_AVAILABLE', `Registry type ${config.type} is not available in this version of the task; use registryType local.`);
   }
 }
