@@ -13,7 +13,7 @@ import {
   outputVariables,
   readValidJson,
   registryVersions,
-  taskResult,
+  assertTaskResult,
   writeJson,
   type Workspace,
 } from './task-fixtures';
@@ -89,7 +89,7 @@ describe('PromoteModels task', function () {
 
     const run = await promote(workspace);
 
-    assert.equal(taskResult(run), 'Succeeded');
+    assertTaskResult(run, 'Succeeded');
     const result = await readResult(workspace);
     assert.deepEqual(keys(result.promoted), [PLANT001_C01, PLANT001_C02, PLANT002_C05, PLANT003_C10, TEST_PLANT].sort());
     assert.equal(result.counts.total, 5);
@@ -122,7 +122,7 @@ describe('PromoteModels task', function () {
   it('attaches without artifact in releases', async () => {
     const run = await promote(workspace, {}, { 'System.HostType': 'release', 'Release.ReleaseId': '12' });
 
-    assert.equal(taskResult(run), 'Succeeded');
+    assertTaskResult(run, 'Succeeded');
     assert.equal(commandsNamed(run, 'artifact.upload').length, 0);
     assert.equal(commandsNamed(run, 'task.addattachment').length, 1);
     assert.equal(commandsNamed(run, 'task.uploadsummary').length, 1);
@@ -133,7 +133,7 @@ describe('PromoteModels task', function () {
   it('promotes the rest on a rerun', async () => {
     const first = await promote(workspace);
 
-    assert.equal(taskResult(first), 'Succeeded');
+    assertTaskResult(first, 'Succeeded');
     let result = await readResult(workspace);
     assert.deepEqual(keys(result.promoted), [PLANT001_C01, PLANT001_C02, TEST_PLANT].sort());
     assert.deepEqual(keys(result.pending_approval), [PLANT002_C05]);
@@ -145,7 +145,7 @@ describe('PromoteModels task', function () {
     await writeJson(path.join(workspace.root, 'approval_status.json'), approvals({ [PLANT001_C01]: 'approved', [PLANT001_C02]: 'approved', [PLANT002_C05]: 'approved', [PLANT003_C10]: 'rejected' }));
     const second = await promote(workspace, {}, { 'Build.BuildId': '4712' });
 
-    assert.equal(taskResult(second), 'Succeeded');
+    assertTaskResult(second, 'Succeeded');
     result = await readResult(workspace);
     assert.deepEqual(keys(result.promoted), [PLANT002_C05]);
     assert.deepEqual(keys(result.skipped), [PLANT001_C01, PLANT001_C02, TEST_PLANT].sort());
@@ -167,7 +167,7 @@ describe('PromoteModels task', function () {
       await writeJson(path.join(workspace.root, 'approval_status.json'), approvals(statuses));
       const run = await promote(workspace);
 
-      assert.equal(taskResult(run), 'Succeeded');
+      assertTaskResult(run, 'Succeeded');
       const result = await readResult(workspace);
       assert.deepEqual(keys(result.promoted), [...promotedToday].sort());
       assert.deepEqual(keys(result.skipped), [...promotedSoFar].sort());
@@ -179,7 +179,7 @@ describe('PromoteModels task', function () {
   it('sets the result for pending models', async () => {
     const run = await promote(workspace, { resultOnPending: 'succeededWithIssues' });
 
-    assert.equal(taskResult(run), 'SucceededWithIssues');
+    assertTaskResult(run, 'SucceededWithIssues');
   });
 
   it('writes one group per model', async () => {
@@ -201,7 +201,7 @@ describe('PromoteModels task', function () {
   it('fails on invalid inputs before promoting', async () => {
     const run = await promote(workspace, { concurrency: 'lots', dryRun: 'yes', unlistedModels: 'maybe', resultOnPending: 'ok' });
 
-    assert.equal(taskResult(run), 'Failed');
+    assertTaskResult(run, 'Failed');
     const message = commandsNamed(run, 'task.complete')[0]?.message ?? '';
     for (const expected of ['"lots"', '"yes"', '"maybe"', '"ok"', 'approve, pending, reject', 'succeeded, succeededWithIssues, failed']) {
       assert.ok(message.includes(expected), `message names ${expected}: ${message}`);
@@ -216,7 +216,7 @@ describe('PromoteModels task', function () {
 
     const run = await promote(workspace);
 
-    assert.equal(taskResult(run), 'Failed');
+    assertTaskResult(run, 'Failed');
     const message = commandsNamed(run, 'task.complete')[0]?.message ?? '';
     assert.match(message, /maybe/);
     assert.match(message, /PLANT001:only-two/);
@@ -229,7 +229,7 @@ describe('PromoteModels task', function () {
   it('fails when a named approvers file is missing', async () => {
     const run = await promote(workspace, { approversFile: 'config/other.yaml' });
 
-    assert.equal(taskResult(run), 'Failed');
+    assertTaskResult(run, 'Failed');
     assert.match(commandsNamed(run, 'task.complete')[0]?.message ?? '', /other\.yaml/);
     assert.deepEqual(await registryVersions(workspace.registry), []);
   });
@@ -239,7 +239,7 @@ describe('PromoteModels task', function () {
 
     const run = await promote(workspace, { approversFile: '' });
 
-    assert.equal(taskResult(run), 'Succeeded');
+    assertTaskResult(run, 'Succeeded');
     const result = await readResult(workspace);
     assert.equal(result.promoted.length, 3);
   });
@@ -247,7 +247,7 @@ describe('PromoteModels task', function () {
   it('promotes nothing in a dry run', async () => {
     const run = await promote(workspace, { dryRun: 'true' });
 
-    assert.equal(taskResult(run), 'Succeeded');
+    assertTaskResult(run, 'Succeeded');
     const result = await readResult(workspace);
     assert.equal(result.dry_run, true);
     assert.deepEqual(result.promoted, []);
@@ -260,7 +260,7 @@ describe('PromoteModels task', function () {
   it('handles only the plants of the filter', async () => {
     const run = await promote(workspace, { plants: ' PLANT001 , PLANT003' });
 
-    assert.equal(taskResult(run), 'Succeeded');
+    assertTaskResult(run, 'Succeeded');
     const result = await readResult(workspace);
     assert.deepEqual(result.plants_filter, ['PLANT001', 'PLANT003']);
     assert.deepEqual(keys(result.promoted), [PLANT001_C01, PLANT001_C02]);
@@ -274,7 +274,7 @@ describe('PromoteModels task', function () {
 
     const run = await promote(workspace);
 
-    assert.equal(taskResult(run), 'Failed');
+    assertTaskResult(run, 'Failed');
     const result = await readResult(workspace);
     assert.deepEqual(keys(result.failed), [PLANT001_C02]);
     assert.match(result.failed[0]?.error ?? '', /plant001-circuit02-model.*does not exist/);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 
 import type { ApprovalRequest } from '../../src/report/approval-request';
 import { buildTasksIfStale, runBuiltTask, type TaskRun } from './run-built-task';
-import { assertOnlyOurCommands, buildVariables, commandsNamed, createWorkspace, keys, outputVariables, readValidJson, taskResult, writeJson, type Workspace } from './task-fixtures';
+import { assertOnlyOurCommands, buildVariables, commandsNamed, createWorkspace, keys, outputVariables, readValidJson, assertTaskResult, writeJson, type Workspace } from './task-fixtures';
 
 async function requestApprovals(workspace: Workspace, inputs: Record<string, string> = {}, variables: Record<string, string> = {}): Promise<TaskRun> {
   const run = await runBuiltTask(
@@ -45,7 +45,7 @@ describe('RequestApprovals task', function () {
 
     const run = await requestApprovals(workspace);
 
-    assert.equal(taskResult(run), 'Succeeded');
+    assertTaskResult(run, 'Succeeded');
     const request = await readValidJson<ApprovalRequest>(requestFile, 'approval_request.schema.json');
     assert.deepEqual(keys(request.requests), ['PLANT002:plant002-circuit05-model:2', 'PLANT003:plant003-circuit10-model:4']);
     const plant003 = request.requests.find((entry) => entry.plant_id === 'PLANT003');
@@ -78,7 +78,7 @@ describe('RequestApprovals task', function () {
 
     const run = await requestApprovals(workspace);
 
-    assert.equal(taskResult(run), 'Failed');
+    assertTaskResult(run, 'Failed');
     assert.match(commandsNamed(run, 'task.complete')[0]?.message ?? '', /later/);
     await assert.rejects(access(requestFile));
   });

@@ -58,6 +58,12 @@ export function taskResult(run: TaskRun): string | undefined {
   return completions[0]?.properties.result;
 }
 
+/** Checks the task result, showing the task's message when it differs. */
+export function assertTaskResult(run: TaskRun, expected: string): void {
+  const completion = run.commands.find((command) => command.command === 'task.complete');
+  assert.equal(taskResult(run), expected, `task.complete message: ${completion?.message}\n${run.stderr}`);
+}
+
 export function outputVariables(run: TaskRun): Record<string, string> {
   return Object.fromEntries(
     run.commands

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 
 import { buildTasksIfStale, runBuiltTask, type TaskRun } from './run-built-task';
-import { assertOnlyOurCommands, buildVariables, createWorkspace, taskResult, writeJson, type Workspace } from './task-fixtures';
+import { assertOnlyOurCommands, assertTaskResult, buildVariables, createWorkspace, taskResult, writeJson, type Workspace } from './task-fixtures';
 
 const INJECTION = '##vso[task.setvariable variable=injected]pwned';
 
@@ -78,7 +78,7 @@ describe('PromoteModels output of untrusted text', function () {
       buildVariables(workspace),
     );
 
-    assert.equal(taskResult(run), 'Failed');
+    assertTaskResult(run, 'Failed');
     assertNoInjection(run);
   });
 });
