@@ -1,5 +1,5 @@
 // Promotion results shaped like the ones the task writes, for the summary tab's browser tests.
-// The generator is deterministic, so every run sees the same models.
+// The generator is deterministic, so every test run gets the same models.
 import type { PromotionResult, ResultEntry, ResultStatus } from '../../src/report/promotion-result';
 
 const LIST_OF_STATUS: Record<ResultStatus, keyof Pick<PromotionResult, 'promoted' | 'pending_approval' | 'rejected' | 'skipped' | 'failed'> | 'would_promote'> = {
@@ -105,7 +105,7 @@ function generatedEntry(plant: number, circuit: number, index: number): ResultEn
 }
 
 /**
- * A matrix run: `jobs` jobs share the plants round-robin, and each plant has `modelsPerPlant`
+ * Builds the results of a matrix run: `jobs` jobs share the plants round-robin, and each plant has `modelsPerPlant`
  * models, so `matrixResults(3, 50, 100)` gives 5,000 models.
  */
 export function matrixResults(jobs: number, plants: number, modelsPerPlant: number): PromotionResult[] {
@@ -124,7 +124,7 @@ export function matrixResults(jobs: number, plants: number, modelsPerPlant: numb
   return results;
 }
 
-/** One result whose every text field is hostile, plus an approval entry that matches nothing. */
+/** Builds one result whose every text field is hostile, plus an approval entry that matches nothing. */
 export function hostileResult(): PromotionResult {
   const result = emptyResult('Promote <u>hostile</u> job', '2026-12-04T11:00:00.000Z');
   addEntry(result, {

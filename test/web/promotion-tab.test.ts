@@ -73,7 +73,7 @@ async function hostEvents(page: Page): Promise<HostEvent[]> {
   return page.evaluate(() => (globalThis as unknown as { hostEvents: HostEvent[] }).hostEvents);
 }
 
-/** Waits until the tab told the host that it loaded or failed, and returns that event. */
+/** Waits until the tab sends the host its load notification, and returns that event. */
 async function waitForLoadNotification(page: Page): Promise<HostEvent> {
   await page.waitForFunction(() =>
     (globalThis as unknown as { hostEvents?: HostEvent[] }).hostEvents?.some((event) => event.method.startsWith('notifyLoad')),

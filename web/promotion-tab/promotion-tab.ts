@@ -38,7 +38,7 @@ async function main(root: HTMLElement): Promise<void> {
     // Without a handshake there is no host to notify, so the page can only explain itself.
     replaceChildren(
       root,
-      renderError('Azure DevOps did not answer the extension handshake. Open this page from a pipeline run.'),
+      renderError('Azure DevOps sent no reply to the extension handshake. Open this page from a pipeline run.'),
     );
     return;
   }

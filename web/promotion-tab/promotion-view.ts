@@ -19,7 +19,7 @@ import {
 } from './report-model';
 import type { PromotionReportSource } from './report-source';
 
-/** How a load ended; the entry point maps it to notifyLoadSucceeded or notifyLoadFailed. */
+/** Result of one load, which the entry point maps to notifyLoadSucceeded or notifyLoadFailed. */
 export type LoadOutcome = { kind: 'results'; models: number } | { kind: 'empty' } | { kind: 'failed'; message: string };
 
 export class PromotionView {
@@ -37,7 +37,7 @@ export class PromotionView {
     private readonly source: PromotionReportSource,
   ) {}
 
-  /** Loads the report and renders it; never throws, so the caller can always notify the host. */
+  /** Loads the report and renders it. Catches every error, so the caller can always notify the host. */
   async load(): Promise<LoadOutcome> {
     replaceChildren(this.root, renderLoading());
     let report: PromotionReport;
@@ -60,7 +60,13 @@ export class PromotionView {
       return { kind: 'empty' };
     }
 
-    this.showReport({ ...report, problems });
+    try {
+      this.showReport({ ...report, problems });
+    } catch (error) {
+      const message = `Rendering the results failed: ${error instanceof Error ? error.message : String(error)}`;
+      replaceChildren(this.root, renderError(message));
+      return { kind: 'failed', message };
+    }
     return { kind: 'results', models: this.rows.length };
   }
 

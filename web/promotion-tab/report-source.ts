@@ -1,5 +1,5 @@
-// Where the tab's data comes from. The components only see `PromotionReportSource`, so the
-// build tab, the release tabs and the browser tests' fixtures all feed the same rendering.
+// Report sources: the loaders behind `PromotionReportSource`. The components see only that
+// interface, so the build tab, the release tabs and test fixtures feed the same rendering.
 import { PROMOTION_RESULT_ATTACHMENT_TYPE } from '../../src/report/promotion-result';
 import { parsePromotionResult } from './parse-result';
 import type { AttachmentProblem, LoadedResult, PromotionReport } from './report-model';

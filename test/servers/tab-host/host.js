@@ -1,7 +1,7 @@
-// A stand-in for the Azure DevOps web host frame. It answers the extension SDK's XDM messages
-// (azure-devops-extension-sdk 4: JSON strings sent with postMessage) the way the real host
-// does for a build results tab: the initial handshake, getService for the services the tab
-// uses, access tokens, and the load notifications, which it records for the tests.
+// A stand-in for the Azure DevOps web host frame. It handles the extension SDK's XDM messages
+// (azure-devops-extension-sdk 4 sends JSON strings with postMessage) as the real host does for
+// a build results tab: the initial handshake, getService for the services the tab uses, access
+// tokens, and the load notifications, which it records for the tests.
 'use strict';
 
 (function () {
@@ -9,7 +9,7 @@
   const frame = document.getElementById('tab');
   const extensionOrigin = new URL(config.tabUrl).origin;
 
-  /** Everything the tab told the host, in order; the tests read it. */
+  /** Calls the tab made to the host, in order, for the tests to read. */
   const events = [];
   window.hostEvents = events;
 

@@ -1,7 +1,7 @@
-// Serves the summary tab the way Azure DevOps does, on 127.0.0.1 only: the host page on one
-// origin, the built extension files (dist/web) on a second origin (cross-origin, as in the
-// real service), and the Build and Release REST attachment routes from fixtures on the host
-// origin with CORS and bearer-token checks.
+// Serves the summary tab the way Azure DevOps does, on 127.0.0.1 only. The host page runs on
+// one origin and the built extension files (dist/web) on a second one, because the real
+// service loads extensions cross-origin too. The host origin also serves the Build and
+// Release REST attachment routes from fixtures, with CORS and bearer-token checks.
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +17,7 @@ export interface FixtureAttachment {
   name: string;
   timelineId: string;
   recordId: string;
-  /** File content, or an HTTP status the download answers with. */
+  /** File content, or the HTTP status that the download returns instead. */
   body: string | { status: number };
 }
 

@@ -13,7 +13,7 @@ export interface PendingPanelProps {
   onShowApprover(approver: string): void;
 }
 
-/** Who the pending models wait for, the longest queue first. */
+/** Renders the approvers that pending models wait for, the longest queue first. */
 export function renderPendingPanel(props: PendingPanelProps): HTMLElement | null {
   if (props.pendingCount === 0) return null;
 

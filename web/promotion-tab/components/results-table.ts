@@ -21,7 +21,7 @@ export function pageCount(rowCount: number): number {
   return Math.max(1, Math.ceil(rowCount / PAGE_SIZE));
 }
 
-/** The models of one page, grouped under a header row per plant. */
+/** Renders one page of models, grouped under a header row per plant, and the pager. */
 export function renderResultsTable(props: ResultsTableProps): HTMLElement {
   const pages = pageCount(props.rows.length);
   const page = Math.min(Math.max(props.page, 0), pages - 1);
@@ -124,7 +124,7 @@ function renderPager(
   page: number,
   pages: number,
   first: number,
-  shown: number,
+  visibleCount: number,
   total: number,
   onPageChange: (page: number) => void,
 ): HTMLElement {
@@ -134,7 +134,7 @@ function renderPager(
     element.addEventListener('click', () => onPageChange(target));
     return element;
   };
-  const range = total === 0 ? 'No models' : `Models ${formatCount(first + 1)}–${formatCount(first + shown)} of ${formatCount(total)}`;
+  const range = total === 0 ? 'No models' : `Models ${formatCount(first + 1)}–${formatCount(first + visibleCount)} of ${formatCount(total)}`;
   return el(
     'nav',
     { className: 'pager', attributes: { 'aria-label': 'Pages' } },

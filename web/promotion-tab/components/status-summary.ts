@@ -10,7 +10,7 @@ export interface StatusSummaryProps {
   onSelect(status: ResultStatus | ''): void;
 }
 
-/** One card per status with its count; a click filters the table to that status. */
+/** Renders one card per status with its count. A click on a card filters the table to that status. */
 export function renderStatusSummary(props: StatusSummaryProps): HTMLElement {
   const card = (status: ResultStatus | '', label: string, count: number): HTMLElement => {
     const button = el(
@@ -41,7 +41,7 @@ export function renderStatusSummary(props: StatusSummaryProps): HTMLElement {
   );
 }
 
-/** A coloured label for one status, used in the table and the pending list. */
+/** Renders the coloured label of one status. */
 export function renderStatusBadge(status: ResultStatus): HTMLElement {
   return el('span', { className: `badge badge--${status}`, attributes: { 'data-status': status } }, STATUS_LABELS[status]);
 }
