@@ -1,7 +1,7 @@
 // Runs the compiled PromoteModels task twice on examples/, the way the Azure Pipelines agent
-// runs it: inputs as INPUT_* environment variables, agent variables as environment variables,
-// real task-lib. Run 1 is the design note's partial approval; run 2 approves PLANT002 and shows
-// that models already in the registry are skipped. Everything happens under .demo/, offline.
+// runs it: inputs and agent variables as environment variables, with the real task-lib.
+// In run 1 PLANT002's model is pending and PLANT003's rejected. Run 2 approves PLANT002 and
+// shows that models already in the registry are skipped. Everything happens under .demo/, offline.
 import { spawn } from 'node:child_process';
 import { cp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';

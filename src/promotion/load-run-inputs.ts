@@ -75,7 +75,7 @@ async function readRequiredFile(filePath: string, description: string, fix: stri
   }
 }
 
-/** A missing approvers file at the default path means no plant has approvers; a missing named file is an error. */
+/** Reads the approvers file. A missing file at the default path means no plant has approvers, and a missing named file is a problem. */
 async function readApproversFile(config: TaskConfig, host: PipelineHost, problems: Problem[]): Promise<TextFile | undefined> {
   const { path: filePath, named } = config.approversFile;
   if (named) {

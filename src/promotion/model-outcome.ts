@@ -1,7 +1,7 @@
 import type { ModelDecision } from '../decision/decision';
 import type { ResultStatus } from '../report/promotion-result';
 
-/** Where one model of the run ended: exactly one status per model. */
+/** The final status of one model of the run, with its reason; each model gets exactly one. */
 export interface ModelOutcome {
   decision: ModelDecision;
   status: ResultStatus;

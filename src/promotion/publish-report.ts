@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { writeFileAtomic } from '../files/write-file-atomic';
 import type { PipelineHost } from '../pipeline/pipeline-host';
 
-/** How a report file is published: artifact in build runs, attachment always, and optionally a markdown summary. */
+/** A report file, its content and the names it is published under. */
 export interface ReportPublication {
   filePath: string;
   content: unknown;
@@ -14,9 +14,10 @@ export interface ReportPublication {
 }
 
 /**
- * Writes a report file atomically and publishes it. `##vso[artifact.upload]` works only when
- * System.HostType is `build` (YAML and classic build runs); classic releases reject it, so there
- * the file is only attached to the run.
+ * Writes a report file atomically, attaches it to the task and, in build runs, uploads it as an
+ * artifact. The agent accepts `##vso[artifact.upload]` only when System.HostType is `build`,
+ * which covers YAML and classic build pipelines. Classic releases reject it, so there the file
+ * is only attached.
  */
 export async function publishReport(report: ReportPublication, host: PipelineHost): Promise<void> {
   await writeFileAtomic(report.filePath, `${JSON.stringify(report.content, null, 2)}\n`);

@@ -23,7 +23,7 @@ export interface PromotionDeps {
   host: PipelineHost;
   now(): Date;
   pipelineRun: PipelineRunInfo;
-  /** Builds the registry; defaults to `createRegistry`. Tests pass registries that fail on purpose. */
+  /** Builds the registry from its configuration; `createRegistry` when not set. */
   createRegistry?(config: RegistryConfig): ModelRegistry;
 }
 

@@ -45,8 +45,8 @@ export interface LocalRegistryMetadata {
  * Promotion builds the version in a `.promoting-*` folder inside the root and renames it into
  * place, so a version folder is always complete. rename() fails with ENOTEMPTY or EEXIST when
  * the target folder has content, which makes a concurrent promotion of the same version end as
- * `already_promoted` instead of overwriting it. An empty target folder is replaced, as it holds
- * no model. A crash can leave a `.promoting-*` folder behind; lookups ignore it and it can be
+ * `already_promoted` instead of overwriting it. An empty target folder is replaced, because it
+ * contains no model. A crash can leave a `.promoting-*` folder behind; lookups ignore it and it can be
  * deleted.
  */
 export class LocalRegistry implements ModelRegistry {
