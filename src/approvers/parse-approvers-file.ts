@@ -3,10 +3,11 @@ import addFormats from 'ajv-formats';
 import yaml from 'js-yaml';
 
 import plantApproversSchema from '../../schemas/plant_approvers.schema.json';
-import { formatLocation, schemaErrorsToProblems } from '../approvals/schema-problems';
+import { formatLocation, schemaErrorsToProblems, sortByLine, type LineLookup } from '../approvals/schema-problems';
 import { escapePointerToken } from '../approvals/scan-json';
 import { ApproversFileError, type Problem } from '../errors';
 import { neutralizeInline, quote } from '../text/neutralize';
+import { loadYamlWithLines } from './load-yaml-with-lines';
 import type { ApprovalPolicy, Approver, ApproversConfig } from './plant-approvers';
 import { plainScalarSchema, TooManyNodesError, unwrapPlainScalars, MAX_YAML_NODES } from './yaml-plain-scalars';
 
@@ -32,8 +33,11 @@ function validator(): ValidateFunction {
 export function parseApproversFile(text: string, source: string): ApproversConfig {
   const content = text.startsWith('\uFEFF') ? text.slice(1) : text;
   let document: unknown;
+  let lineOf: LineLookup;
   try {
-    document = unwrapPlainScalars(yaml.load(content, { filename: source, schema: plainScalarSchema() }));
+    const loaded = loadYamlWithLines(content, { filename: source, schema: plainScalarSchema() });
+    document = unwrapPlainScalars(loaded.value);
+    lineOf = (pointer) => loaded.lines.get(pointer);
   } catch (error) {
     if (error instanceof yaml.YAMLException) {
       throw new ApproversFileError(source, [describeYamlError(error, content, source)]);
@@ -52,14 +56,14 @@ export function parseApproversFile(text: string, source: string): ApproversConfi
     problems.push(
       ...schemaErrorsToProblems(validate.errors ?? [], {
         source,
-        lineOf: () => undefined,
+        lineOf,
         allowedAt: describeAllowed,
       }),
     );
   }
-  problems.push(...findDuplicateEmails(document, source));
+  problems.push(...findDuplicateEmails(document, source, lineOf));
   if (problems.length > 0) {
-    throw new ApproversFileError(source, problems);
+    throw new ApproversFileError(source, sortByLine(problems));
   }
   return buildConfig(document);
 }
@@ -91,7 +95,7 @@ function describeAllowed(pointer: string, error: ErrorObject): string | undefine
 }
 
 /** Reports an e-mail address listed twice for one plant, ignoring letter case, because approvals are matched by it. */
-function findDuplicateEmails(document: unknown, source: string): Problem[] {
+function findDuplicateEmails(document: unknown, source: string, lineOf: LineLookup): Problem[] {
   const problems: Problem[] = [];
   for (const [plantId, plant] of Object.entries(plantsOf(document))) {
     const { list, pointer } = approverListOf(plant, `/approvers/${escapePointerToken(plantId)}`);
@@ -111,7 +115,7 @@ function findDuplicateEmails(document: unknown, source: string): Problem[] {
       }
       problems.push({
         source,
-        location: formatLocation(`${pointer}/${index}/email`, () => undefined),
+        location: formatLocation(`${pointer}/${index}/email`, lineOf),
         message: `repeats the e-mail address of ${neutralizeInline(`${pointer}/${first}`, 120)} in plant ${neutralizeInline(plantId, 60)}`,
         value: quote(email),
         allowed: 'each approver once per plant',

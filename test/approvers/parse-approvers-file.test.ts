@@ -166,26 +166,49 @@ describe('parseApproversFile', () => {
 
     assertMentions(
       error,
-      '/approvers/PLANT001/0/mail',
+      '/approvers/PLANT001/0/mail (line 4)',
       'is an unknown property "mail". Allowed: name, email, role',
-      '/approvers/PLANT001/0: is missing the required property "email"',
-      '/approvers/PLANT002: has the wrong type (found null)',
-      '/approvers/PLANT003: must list at least 1 item(s)',
-      '/approvers/PLANT004/approval_policy',
+      '/approvers/PLANT001/0 (line 3): is missing the required property "email"',
+      '/approvers/PLANT002 (line 5): has the wrong type (found null)',
+      '/approvers/PLANT003 (line 6): must list at least 1 item(s)',
+      '/approvers/PLANT004/approval_policy (line 7)',
       'found "most"',
       'Allowed: any, all',
       '/approvers/PLANT004/notify',
       'approvers, approval_policy',
-      '/approvers/PLANT005: is missing the required property "approvers"',
-      '/approvers/PLANT006',
+      '/approvers/PLANT005 (line 8): is missing the required property "approvers"',
+      '/approvers/PLANT006 (line 9)',
       'a list of approvers, or a mapping {approvers: [...], approval_policy: any | all}',
-      '/approvers/A:B: is not a valid key',
-      '/approvers/PLANT007/0/name',
+      '/approvers/A:B (line 10): is not a valid key',
+      '/approvers/PLANT007/0/name (line 11)',
       '/approvers/PLANT007/0/email',
       'found "not-an-email"',
       'an e-mail address',
     );
     assert.equal(error.problems.length, 11, error.message);
+    const lines = error.problems.map((problem) => Number(/\(line (\d+)\)$/.exec(problem.location)?.[1]));
+    assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
+  });
+
+  it('gives lines when values sit in nested mappings', () => {
+    const text = [
+      'approvers:',
+      '  PLANT001:',
+      '    approvers:',
+      '      - name: A',
+      '        email: a@company.com',
+      '',
+      '      - name: B',
+      '        email: not-an-email',
+      '    approval_policy: every',
+      '  PLANT002: [{name: C, email: c@company.com}, {name: D, email: "d at company"}]',
+    ].join('\r\n');
+    const error = parseInvalid(text);
+
+    assert.deepEqual(
+      error.problems.map((problem) => problem.location),
+      ['/approvers/PLANT001/approvers/1/email (line 8)', '/approvers/PLANT001/approval_policy (line 9)', '/approvers/PLANT002/1/email (line 10)'],
+    );
   });
 
   it('reports top-level plants when approvers key is missing', () => {
