@@ -183,10 +183,15 @@ function readPlants(inputs: TaskInputs, problems: Problem[]): string[] {
   return plants;
 }
 
-/** Reads `resultFile` (PromoteModels) or `requestFile` (RequestApprovals), defaulting to the artifact staging folder. */
+/**
+ * Reads `resultFile` (PromoteModels) or `requestFile` (RequestApprovals). The task.json default
+ * is `$(Build.ArtifactStagingDirectory)/<file>`, which classic release jobs leave unexpanded
+ * because they do not define that variable, so there the file goes to Agent.TempDirectory.
+ */
 function readOutputFile(inputs: TaskInputs, task: TaskName, workingDirectory: string, problems: Problem[]): string {
   const { fileInput, fileName } = DEFAULT_OUTPUT[task];
-  const value = inputs.input(fileInput);
+  const rawValue = inputs.input(fileInput);
+  const value = rawValue === `$(Build.ArtifactStagingDirectory)/${fileName}` ? undefined : rawValue;
   if (value !== undefined) {
     if (/\$\([^)]*\)/.test(value)) {
       problems.push({ source: `input ${fileInput}`, location: '', message: 'The path contains a pipeline variable that was not expanded, so the variable is not defined in this job', value: quote(value), allowed: 'a file path, or a macro of a variable the job defines' });
@@ -194,12 +199,12 @@ function readOutputFile(inputs: TaskInputs, task: TaskName, workingDirectory: st
     return path.resolve(workingDirectory, value);
   }
 
-  const stagingDirectory = inputs.variable('Build.ArtifactStagingDirectory');
-  if (stagingDirectory === undefined) {
-    problems.push({ source: `input ${fileInput}`, location: '', message: 'The input is empty and Build.ArtifactStagingDirectory is not set, so there is no default location', allowed: `a file path such as ${fileName}` });
+  const folder = inputs.variable('Build.ArtifactStagingDirectory') ?? inputs.variable('Agent.TempDirectory');
+  if (folder === undefined) {
+    problems.push({ source: `input ${fileInput}`, location: '', message: 'The input is empty and neither Build.ArtifactStagingDirectory nor Agent.TempDirectory is set, so there is no default location', allowed: `a file path such as ${fileName}` });
     return '';
   }
-  return path.resolve(stagingDirectory, fileName);
+  return path.resolve(folder, fileName);
 }
 
 function readArtifactName(inputs: TaskInputs, defaultValue: string, problems: Problem[]): string {

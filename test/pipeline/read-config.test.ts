@@ -106,16 +106,19 @@ describe('readTaskConfig', () => {
     assert.match(message, /^8 task input problem\(s\):/);
   });
 
-  it('rejects registries not available yet', () => {
-    assert.match(problemsOf({ registryType: 'azureml' }), /Registry type azureml is not available.*Allowed: local/);
-  });
-
   it('rejects an invalid plant ID pattern', () => {
     assert.match(problemsOf({ plantIdPattern: '(' }), /input plantIdPattern/);
   });
 
   it('requires the working directory variable', () => {
     assert.match(problemsOf({}, { 'System.DefaultWorkingDirectory': undefined as unknown as string }), /System\.DefaultWorkingDirectory/);
+  });
+
+  it('writes to the temp folder in releases', () => {
+    const values = { resultFile: '$(Build.ArtifactStagingDirectory)/promotion_result.json' };
+    const config = readTaskConfig(inputs(values, { 'Build.ArtifactStagingDirectory': undefined as unknown as string, 'Agent.TempDirectory': '/agent/_work/_temp' }), 'PromoteModels');
+
+    assert.equal(config.resultFile, path.resolve('/agent/_work/_temp/promotion_result.json'));
   });
 
   it('reads the request file of RequestApprovals', () => {

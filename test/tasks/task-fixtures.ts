@@ -37,7 +37,7 @@ export async function writeJson(filePath: string, value: unknown): Promise<void>
   await writeFile(filePath, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** The agent variables a build job sets, pointing into the workspace. */
+/** Returns the agent variables a build job sets, pointing into the workspace. */
 export function buildVariables(workspace: Workspace, overrides: Record<string, string> = {}): Record<string, string> {
   return {
     'System.DefaultWorkingDirectory': workspace.root,
