@@ -307,6 +307,7 @@ describe('promotion tab in Chromium', function () {
     assert.match(notification.message ?? '', /HTTP 500/);
     assert.equal(await tab.locator('#state-error .state__title').textContent(), 'The promotion results could not be loaded');
     assert.match((await tab.locator('#state-error-message').textContent()) ?? '', /HTTP 500 while listing the attachments/);
+    assert.equal(await tab.locator('#retry').textContent(), 'Try again');
     await screenshot(page, 'promotion-tab-error.png');
   });
 

@@ -45,14 +45,14 @@ export class PromotionView {
       report = await this.source.load();
     } catch (error) {
       const message = describeLoadError(error);
-      replaceChildren(this.root, renderError(message));
+      replaceChildren(this.root, renderError(message, [], () => void this.load()));
       return { kind: 'failed', message };
     }
 
     const problems = [...report.problems].sort((a, b) => a.attachmentName.localeCompare(b.attachmentName));
     if (report.results.length === 0 && problems.length > 0) {
       const message = 'No promotion result attachment of this run could be read.';
-      replaceChildren(this.root, renderError(message, problems));
+      replaceChildren(this.root, renderError(message, problems, () => void this.load()));
       return { kind: 'failed', message };
     }
     if (report.results.length === 0) {

@@ -27,13 +27,19 @@ export function renderEmpty(): HTMLElement {
 }
 
 /** Shown when the results could not be loaded; `message` names the cause. */
-export function renderError(message: string, problems: readonly AttachmentProblem[] = []): HTMLElement {
+export function renderError(message: string, problems: readonly AttachmentProblem[] = [], onRetry?: () => void): HTMLElement {
+  let retry: HTMLButtonElement | null = null;
+  if (onRetry) {
+    retry = el('button', { className: 'button state__action', attributes: { type: 'button', id: 'retry' } }, 'Try again');
+    retry.addEventListener('click', onRetry);
+  }
   return el(
     'div',
     { className: 'state state--error', attributes: { id: 'state-error', role: 'alert' } },
     el('p', 'state__title', 'The promotion results could not be loaded'),
     el('p', { className: 'state__detail', attributes: { id: 'state-error-message' } }, message),
     problems.length > 0 ? renderProblemList(problems) : null,
+    retry,
   );
 }
 
