@@ -50,7 +50,8 @@ export function readMlflowRegistryConfig(inputs: TaskInputs, problems: Problem[]
 
 function readMode(inputs: TaskInputs, problems: Problem[]): MlflowPromotionMode {
   const value = inputs.input('mlflowPromotionMode') ?? DEFAULT_MLFLOW_PROMOTION_MODE;
-  const mode = MLFLOW_PROMOTION_MODES.find((candidate) => candidate === value);
+  // Pick-list values are matched without regard to case, as for the task's other inputs.
+  const mode = MLFLOW_PROMOTION_MODES.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
   if (mode === undefined) {
     problems.push({
       source: 'input mlflowPromotionMode',

@@ -93,6 +93,13 @@ describe('readMlflowRegistryConfig', () => {
     assert.equal(config?.trackingUrl, 'http://127.0.0.1:5000');
   });
 
+  it('matches the mode without regard to case', () => {
+    const { config, problems } = read({ mlflowPromotionMode: 'COPYANDALIAS' });
+
+    assert.deepEqual(problems, []);
+    assert.equal(config?.mode, 'copyAndAlias');
+  });
+
   it('reads mode copy without alias', () => {
     const { config, problems } = read({ mlflowPromotionMode: 'copy', mlflowAlias: 'latest' });
 
@@ -103,7 +110,6 @@ describe('readMlflowRegistryConfig', () => {
 
   const invalid: Array<{ label: string; values: Record<string, string>; connection?: Connection; source: string; text: RegExp }> = [
     { label: 'an unknown mode', values: { mlflowPromotionMode: 'move' }, source: 'input mlflowPromotionMode', text: /Unknown MLflow promotion mode \(found "move"\)\. Allowed: copy, alias, copyAndAlias/ },
-    { label: 'a mode in the wrong case', values: { mlflowPromotionMode: 'COPY' }, source: 'input mlflowPromotionMode', text: /"COPY"/ },
     { label: 'an unknown placeholder', values: { mlflowTargetModelName: '{model}-prod' }, source: 'input mlflowTargetModelName', text: /Unknown placeholder \{model\}/ },
     { label: 'a quote in the target name', values: { mlflowTargetModelName: "{model_name}'s" }, source: 'input mlflowTargetModelName', text: /single quote/ },
     { label: 'a reserved alias', values: { mlflowAlias: 'latest' }, source: 'input mlflowAlias', text: /Invalid MLflow alias \(found "latest"\)/ },
