@@ -55,8 +55,9 @@ export function createMlflowRegistry(config: MlflowRegistryConfig, deps: MlflowR
 }
 
 /**
- * Promotes into an MLflow Model Registry (open-source MLflow, Databricks, Azure ML's MLflow
- * endpoint). `copy` does what MLflow's `copy_model_version` does: create the target registered
+ * Promotes into an MLflow Model Registry (open-source MLflow, the Databricks workspace registry,
+ * Azure ML's MLflow endpoint). Unity Catalog models live under other endpoints
+ * (`/api/2.0/mlflow/unity-catalog/…`) and are not supported. `copy` does what MLflow's `copy_model_version` does: create the target registered
  * model if missing, then a version whose source is `models:/<name>/<version>`. `alias` points an
  * alias of the source model at the version. The adapter keeps no per-call state, so models may
  * be promoted concurrently.
