@@ -1,5 +1,6 @@
 import type { Problem } from '../errors';
 import type { TaskInputs } from '../pipeline/task-inputs';
+import { SecretText } from '../registry/mlflow/secret-text';
 import { quote } from '../text/neutralize';
 
 /** Sign-in settings shared by every kind of AzureRM service connection. */
@@ -26,7 +27,8 @@ interface AppConnectionBase extends ConnectionBase {
 
 export interface ServicePrincipalConnection extends AppConnectionBase {
   scheme: 'ServicePrincipal';
-  secret: { kind: 'clientSecret'; value: string } | { kind: 'certificate'; pem: string };
+  /** The client secret, or the PEM certificate with its private key; both print as `***`. */
+  secret: { kind: 'clientSecret'; value: SecretText } | { kind: 'certificate'; pem: SecretText };
 }
 
 export interface WorkloadIdentityConnection extends AppConnectionBase {
@@ -34,7 +36,7 @@ export interface WorkloadIdentityConnection extends AppConnectionBase {
   /** `System.OidcRequestUri`: the Azure DevOps endpoint that issues the job's OIDC tokens. */
   oidcRequestUri: string;
   /** The job access token (`SYSTEMVSSCONNECTION`), sent to the OIDC endpoint. */
-  jobAccessToken: string;
+  jobAccessToken: SecretText;
 }
 
 export interface ManagedIdentityConnection extends ConnectionBase {
@@ -83,16 +85,17 @@ export function readAzureRmConnection(inputs: TaskInputs, connectionId: string, 
     subscriptionId: inputs.endpointData(connectionId, 'subscriptionid'),
   };
 
-  const rawScheme = inputs.endpointScheme(connectionId);
+  const authorization = readAuthorization(inputs, connectionId);
+  const rawScheme = authorization.scheme;
   // azure-arm-rest treats a connection without a scheme as a service principal; so does the agent's UI for old connections.
   const scheme = (rawScheme ?? 'ServicePrincipal').toLowerCase();
   let connection: AzureRmConnection | undefined;
   switch (scheme) {
     case 'serviceprincipal':
-      connection = readServicePrincipal(inputs, connectionId, base, problem);
+      connection = readServicePrincipal(inputs, connectionId, authorization, base, problem);
       break;
     case 'workloadidentityfederation':
-      connection = readWorkloadIdentity(inputs, connectionId, base, problem);
+      connection = readWorkloadIdentity(inputs, connectionId, authorization, base, problem);
       break;
     case 'managedserviceidentity':
       connection = { ...base, scheme: 'ManagedServiceIdentity', clientId: inputs.endpointData(connectionId, 'msiclientId') };
@@ -118,11 +121,33 @@ export function scopeOf(resource: string): string {
 }
 
 type ProblemSink = (message: string, value?: string, allowed?: string) => void;
+
+/** A connection's scheme and a case-insensitive lookup of its authorization parameters. */
+interface AuthorizationReader {
+  scheme?: string;
+  parameter(key: string): string | undefined;
+}
+
+/**
+ * Reads the whole `ENDPOINT_AUTH_<id>` at once when the inputs support it, because task-lib's
+ * per-parameter getter writes each value, secrets included, to the debug log.
+ */
+function readAuthorization(inputs: TaskInputs, connectionId: string): AuthorizationReader {
+  if (!inputs.endpointAuthorization) {
+    return { scheme: inputs.endpointScheme(connectionId), parameter: (key) => inputs.endpointAuthParameter(connectionId, key) };
+  }
+  const authorization = inputs.endpointAuthorization(connectionId);
+  const parameters = new Map(Object.entries(authorization?.parameters ?? {}).map(([key, value]) => [key.toLowerCase(), value.trim()]));
+  return {
+    scheme: authorization?.scheme.trim() || undefined,
+    parameter: (key) => parameters.get(key.toLowerCase()) || undefined,
+  };
+}
 type Base = Omit<ServicePrincipalConnection, 'scheme' | 'secret' | 'tenantId' | 'clientId' | 'authorityHost'>;
 
-function readAppIdentity(inputs: TaskInputs, connectionId: string, problem: ProblemSink): { tenantId: string; clientId: string; authorityHost: string } {
-  const tenantId = inputs.endpointAuthParameter(connectionId, 'tenantid');
-  const clientId = inputs.endpointAuthParameter(connectionId, 'serviceprincipalid');
+function readAppIdentity(inputs: TaskInputs, connectionId: string, authorization: AuthorizationReader, problem: ProblemSink): { tenantId: string; clientId: string; authorityHost: string } {
+  const tenantId = authorization.parameter('tenantid');
+  const clientId = authorization.parameter('serviceprincipalid');
   const authorityHost = inputs.endpointData(connectionId, 'environmentAuthorityUrl') ?? inputs.endpointData(connectionId, 'activeDirectoryAuthority');
   if (!tenantId) {
     problem('The connection has no tenant ID (authorization parameter tenantid)');
@@ -138,33 +163,33 @@ function readAppIdentity(inputs: TaskInputs, connectionId: string, problem: Prob
   return { tenantId: tenantId ?? '', clientId: clientId ?? '', authorityHost: authorityHost ?? '' };
 }
 
-function readServicePrincipal(inputs: TaskInputs, connectionId: string, base: Base, problem: ProblemSink): ServicePrincipalConnection | undefined {
-  const identity = readAppIdentity(inputs, connectionId, problem);
-  const authenticationType = inputs.endpointAuthParameter(connectionId, 'authenticationType') ?? 'spnKey';
+function readServicePrincipal(inputs: TaskInputs, connectionId: string, authorization: AuthorizationReader, base: Base, problem: ProblemSink): ServicePrincipalConnection | undefined {
+  const identity = readAppIdentity(inputs, connectionId, authorization, problem);
+  const authenticationType = authorization.parameter('authenticationType') ?? 'spnKey';
   if (authenticationType === 'spnCertificate') {
-    const pem = inputs.endpointAuthParameter(connectionId, 'servicePrincipalCertificate');
+    const pem = authorization.parameter('servicePrincipalCertificate');
     if (!pem || !pem.includes('-----BEGIN')) {
       problem('The certificate connection has no PEM certificate with its private key (authorization parameter servicePrincipalCertificate)');
       return undefined;
     }
-    return { ...base, ...identity, scheme: 'ServicePrincipal', secret: { kind: 'certificate', pem } };
+    return { ...base, ...identity, scheme: 'ServicePrincipal', secret: { kind: 'certificate', pem: new SecretText(pem) } };
   }
   if (authenticationType !== 'spnKey') {
     problem('Unsupported service principal authentication type', quote(authenticationType), AUTHENTICATION_TYPES);
     return undefined;
   }
-  const secret = inputs.endpointAuthParameter(connectionId, 'serviceprincipalkey');
+  const secret = authorization.parameter('serviceprincipalkey');
   if (!secret) {
     problem('The connection has no client secret (authorization parameter serviceprincipalkey)');
     return undefined;
   }
-  return { ...base, ...identity, scheme: 'ServicePrincipal', secret: { kind: 'clientSecret', value: secret } };
+  return { ...base, ...identity, scheme: 'ServicePrincipal', secret: { kind: 'clientSecret', value: new SecretText(secret) } };
 }
 
-function readWorkloadIdentity(inputs: TaskInputs, connectionId: string, base: Base, problem: ProblemSink): WorkloadIdentityConnection | undefined {
-  const identity = readAppIdentity(inputs, connectionId, problem);
+function readWorkloadIdentity(inputs: TaskInputs, connectionId: string, authorization: AuthorizationReader, base: Base, problem: ProblemSink): WorkloadIdentityConnection | undefined {
+  const identity = readAppIdentity(inputs, connectionId, authorization, problem);
   const oidcRequestUri = inputs.variable('System.OidcRequestUri');
-  const jobAccessToken = inputs.endpointAuthParameter('SYSTEMVSSCONNECTION', 'AccessToken');
+  const jobAccessToken = readAuthorization(inputs, 'SYSTEMVSSCONNECTION').parameter('AccessToken');
   if (!oidcRequestUri) {
     problem('Workload identity federation needs the variable System.OidcRequestUri, which the agent sets in pipeline jobs; run the task in an Azure Pipelines job');
   }
@@ -174,7 +199,7 @@ function readWorkloadIdentity(inputs: TaskInputs, connectionId: string, base: Ba
   if (!oidcRequestUri || !jobAccessToken) {
     return undefined;
   }
-  return { ...base, ...identity, scheme: 'WorkloadIdentityFederation', oidcRequestUri, jobAccessToken };
+  return { ...base, ...identity, scheme: 'WorkloadIdentityFederation', oidcRequestUri, jobAccessToken: new SecretText(jobAccessToken) };
 }
 
 function isHttpsUrl(value: string): boolean {

@@ -82,16 +82,16 @@ function buildCredential(connection: AzureRmConnection, deps: CredentialDeps, ma
     case 'ServicePrincipal': {
       const options = authorityOptions(connection.authorityHost, deps);
       if (connection.secret.kind === 'clientSecret') {
-        mask(connection.secret.value);
-        return new ClientSecretCredential(connection.tenantId, connection.clientId, connection.secret.value, options);
+        mask(connection.secret.value.reveal());
+        return new ClientSecretCredential(connection.tenantId, connection.clientId, connection.secret.value.reveal(), options);
       }
-      maskPem(connection.secret.pem, mask);
-      return new ClientCertificateCredential(connection.tenantId, connection.clientId, { certificate: connection.secret.pem }, options);
+      maskPem(connection.secret.pem.reveal(), mask);
+      return new ClientCertificateCredential(connection.tenantId, connection.clientId, { certificate: connection.secret.pem.reveal() }, options);
     }
     case 'WorkloadIdentityFederation': {
-      mask(connection.jobAccessToken);
+      mask(connection.jobAccessToken.reveal());
       const http = new HttpClient({ fetch: deps.fetch, retry: deps.retry, timeoutMs: deps.timeoutMs, log: deps.log });
-      const request = { oidcRequestUri: connection.oidcRequestUri, serviceConnectionId: connection.connectionId, jobAccessToken: connection.jobAccessToken };
+      const request = { oidcRequestUri: connection.oidcRequestUri, serviceConnectionId: connection.connectionId, jobAccessToken: connection.jobAccessToken.reveal() };
       // MSAL calls this whenever it needs a new assertion, so an expired OIDC token is never reused.
       const getAssertion = async (): Promise<string> => {
         const token = await requestOidcToken(request, http);

@@ -6,10 +6,8 @@ import type { RegistryConfig } from '../registry/registry-config';
 import { isRegistryType } from '../registry/registry-config';
 import { readMlflowRegistryConfig } from '../registry/mlflow/read-mlflow-config';
 import { quote } from '../text/neutralize';
+import { readAzureMlRegistryConfig } from '../registry/azureml/read-azureml-config';
 import type { TaskInputs } from './task-inputs';
-
-/** Registry types this build can promote to; the others are rejected with a problem naming these. */
-const SUPPORTED_REGISTRY_TYPES: readonly string[] = ['local', 'mlflow'];
 
 /**
  * Reads the registry inputs of PromoteModels. Adds every problem found to `problems` and
@@ -29,14 +27,7 @@ export function readRegistryConfig(inputs: TaskInputs, problems: Problem[], work
     case 'mlflow':
       return readMlflowRegistryConfig(inputs, problems);
     case 'azureml':
-      problems.push({
-        source: 'input registryType',
-        location: '',
-        message: `Registry type ${type} is not available in this version of the task`,
-        value: quote(rawType),
-        allowed: SUPPORTED_REGISTRY_TYPES.join(', '),
-      });
-      return undefined;
+      return readAzureMlRegistryConfig(inputs, problems);
   }
 }
 

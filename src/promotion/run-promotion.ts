@@ -1,6 +1,6 @@
 import { decideRun } from '../decision/decide-run';
 import type { ModelDecision, UnmatchedApproval } from '../decision/decision';
-import { InputError } from '../errors';
+import { InputError, ModelsFileError } from '../errors';
 import type { PipelineHost, TaskResultKind } from '../pipeline/pipeline-host';
 import type { PipelineRunInfo } from '../pipeline/read-pipeline-run';
 import { createRegistry } from '../registry/create-registry';
@@ -45,6 +45,10 @@ export async function runPromotion(config: TaskConfig, deps: PromotionDeps): Pro
   const inputs = await loadRunInputs(config, host);
   const registry = (deps.createRegistry ?? ((registryConfig) => createRegistry(registryConfig, { now: deps.now, setSecret: (value) => deps.host.setSecret(value) })))(config.registry);
   host.info(`Loaded ${inputs.models.length} models and ${inputs.approvalFile.entries.size} approval entries.`);
+  const nameProblems = registry.checkModels?.(inputs.models) ?? [];
+  if (nameProblems.length > 0) {
+    throw new ModelsFileError(config.modelsFile, nameProblems);
+  }
 
   const decided = decideRun(inputs.models, { approvalFile: inputs.approvalFile, approvers: inputs.approvers, unlistedModels: config.unlistedModels });
   const selection = filterPlants(decided.decisions, decided.unmatched, config.plants);

@@ -1,6 +1,7 @@
 import { PromotionError } from '../errors';
 import type { FetchFunction } from '../http/http-client';
 import { createMlflowRegistry } from './mlflow/mlflow-registry';
+import { createAzureMlRegistry } from './azureml/create-azureml-registry';
 import { LocalRegistry } from './local-registry';
 import type { ModelRegistry } from './model-registry';
 import type { RegistryConfig } from './registry-config';
@@ -25,6 +26,9 @@ export function createRegistry(config: RegistryConfig, deps: RegistryDeps): Mode
       }
       return createMlflowRegistry(config, { fetch: deps.fetch ?? fetch, setSecret: deps.setSecret });
     case 'azureml':
-      throw new PromotionError('REGISTRY_NOT_AVAILABLE', `Registry type ${config.type} is not available in this version of the task; use registryType local.`);
+      if (deps.setSecret === undefined) {
+        throw new PromotionError('REGISTRY_NOT_AVAILABLE', 'The Azure ML registry needs setSecret to mask the connection secrets and tokens, and the caller passed none.');
+      }
+      return createAzureMlRegistry(config, { fetch: deps.fetch, setSecret: deps.setSecret });
   }
 }

@@ -1,3 +1,4 @@
+import type { Problem } from '../errors';
 import type { RegisteredModel } from '../models/registered-model';
 
 export const REGISTRY_TYPES = ['local', 'azureml', 'mlflow'] as const;
@@ -48,4 +49,9 @@ export interface ModelRegistry {
   readonly target: string;
   lookup(model: RegisteredModel, context: RegistryCallContext): Promise<RegistryLookup>;
   promote(model: RegisteredModel, context: RegistryCallContext): Promise<PromotionOutcome>;
+  /**
+   * Returns a problem for every model whose name or version this registry would reject, so
+   * the run can fail before its first registry call. Registries without naming rules omit it.
+   */
+  checkModels?(models: readonly RegisteredModel[]): Problem[];
 }

@@ -1,3 +1,6 @@
+import type { AzureRmConnection } from '../auth/azure-rm-connection';
+import type { RegistryScope, WorkspaceScope } from './azureml/arm-client';
+import type { AzureMlPromotionMethod } from './azureml/azureml-registry';
 import type { RegistryType } from './model-registry';
 import type { SecretText } from './mlflow/secret-text';
 
@@ -7,10 +10,17 @@ export interface LocalRegistryConfig {
   path: string;
 }
 
-// NOTE: the azureml and mlflow members are filled in by their adapters; until then
-// `createRegistry` rejects them with an error that names the supported types.
 export interface AzureMlRegistryConfig {
   type: 'azureml';
+  /** The AzureRM service connection the task signs in with; its secrets print as `***`. */
+  connection: AzureRmConnection;
+  /** Workspace the models of the run are registered in. */
+  workspace: WorkspaceScope;
+  /** Registry the models are promoted to; its resource group and subscription default to the workspace's. */
+  registry: RegistryScope;
+  promotionMethod: AzureMlPromotionMethod;
+  /** Registry discovery URL of the connection's cloud; undefined when unknown, which only the import method minds. */
+  discoveryUrl?: string;
 }
 
 export const MLFLOW_PROMOTION_MODES = ['copy', 'alias', 'copyAndAlias'] as const;

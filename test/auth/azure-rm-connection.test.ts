@@ -41,8 +41,27 @@ describe('readAzureRmConnection', () => {
       clientId: 'c',
       authorityHost: 'https://login.microsoftonline.us/',
       scheme: 'ServicePrincipal',
-      secret: { kind: 'clientSecret', value: 's3cret' },
+      secret: { kind: 'clientSecret', value: connection?.scheme === 'ServicePrincipal' ? connection.secret.kind === 'clientSecret' && connection.secret.value : undefined },
     });
+    assert.equal(connection?.scheme === 'ServicePrincipal' && connection.secret.kind === 'clientSecret' && connection.secret.value.reveal(), 's3cret');
+    assert.ok(!JSON.stringify(connection).includes('s3cret'));
+  });
+
+  it('reads secrets through endpointAuthorization', () => {
+    const base = inputs({ ...US_GOV, scheme: 'Ignored', auth: {} });
+    const withAuthorization: TaskInputs = {
+      ...base,
+      endpointAuthParameter: () => assert.fail('per-parameter reads log secrets'),
+      endpointAuthorization: (id) => {
+        const parameters: Record<string, string> = id === ID ? { TenantId: 't', ServicePrincipalId: 'c', serviceprincipalkey: ' s3cret ' } : { AccessToken: 'job' };
+        return { scheme: id === ID ? 'ServicePrincipal' : 'OAuth', parameters };
+      },
+    };
+
+    const connection = readAzureRmConnection(withAuthorization, ID, []);
+
+    assert.equal(connection?.scheme === 'ServicePrincipal' && connection.secret.kind === 'clientSecret' && connection.secret.value.reveal(), 's3cret');
+    assert.equal(connection?.scheme === 'ServicePrincipal' && connection.tenantId, 't');
   });
 
   it('falls back to activeDirectoryAuthority and the ARM URL', () => {
@@ -63,7 +82,7 @@ describe('readAzureRmConnection', () => {
     const pem = '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n';
     const connection = readAzureRmConnection(inputs({ ...US_GOV, scheme: 'ServicePrincipal', auth: { tenantid: 't', serviceprincipalid: 'c', authenticationType: 'spnCertificate', servicePrincipalCertificate: pem } }), ID, []);
 
-    assert.deepEqual(connection?.scheme === 'ServicePrincipal' && connection.secret, { kind: 'certificate', pem });
+    assert.equal(connection?.scheme === 'ServicePrincipal' && connection.secret.kind === 'certificate' && connection.secret.pem.reveal(), pem);
   });
 
   it('reads workload identity federation', () => {
@@ -74,7 +93,7 @@ describe('readAzureRmConnection', () => {
     );
 
     assert.equal(connection?.scheme, 'WorkloadIdentityFederation');
-    assert.equal(connection?.scheme === 'WorkloadIdentityFederation' && connection.jobAccessToken, 'job-token');
+    assert.equal(connection?.scheme === 'WorkloadIdentityFederation' && connection.jobAccessToken.reveal(), 'job-token');
     assert.equal(connection?.scheme === 'WorkloadIdentityFederation' && connection.oidcRequestUri, 'https://dev.azure.com/org/p/_apis/oidc');
   });
 

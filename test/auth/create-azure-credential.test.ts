@@ -4,6 +4,7 @@ import * as https from 'node:https';
 import { bearerAuthorization, createAzureCredential, type CredentialDeps } from '../../src/auth/create-azure-credential';
 import type { AzureRmConnection } from '../../src/auth/azure-rm-connection';
 import { SignInError } from '../../src/auth/sign-in-error';
+import { SecretText } from '../../src/registry/mlflow/secret-text';
 import type { FakeAzure } from '../servers/arm/fake-azure';
 import { createTestTls, startFakeAzure, type TestTls } from '../servers/arm/fake-azure-setup';
 
@@ -35,7 +36,7 @@ describe('createAzureCredential', () => {
       tenantId: TENANT,
       clientId: 'client-secret-app',
       authorityHost: `${fake.url}/`,
-      secret: { kind: 'clientSecret', value: SECRET },
+      secret: { kind: 'clientSecret', value: new SecretText(SECRET) },
       ...overrides,
     } as AzureRmConnection;
   }
@@ -80,7 +81,7 @@ describe('createAzureCredential', () => {
   });
 
   it('raises SignInError for a wrong secret', async () => {
-    const credential = createAzureCredential(connection({ scheme: 'ServicePrincipal', secret: { kind: 'clientSecret', value: 'wrong-secret-000000' } }), deps());
+    const credential = createAzureCredential(connection({ scheme: 'ServicePrincipal', secret: { kind: 'clientSecret', value: new SecretText('wrong-secret-000000') } }), deps());
 
     await assert.rejects(bearerAuthorization(credential, `${fake.url}//.default`)(), (error: unknown) => {
       assert.ok(error instanceof SignInError);
@@ -92,7 +93,7 @@ describe('createAzureCredential', () => {
   });
 
   it('signs in with a PEM certificate', async () => {
-    const credential = createAzureCredential(connection({ scheme: 'ServicePrincipal', clientId: 'client-certificate-app', secret: { kind: 'certificate', pem: tls.certificates.clientPem } }), deps());
+    const credential = createAzureCredential(connection({ scheme: 'ServicePrincipal', clientId: 'client-certificate-app', secret: { kind: 'certificate', pem: new SecretText(tls.certificates.clientPem) } }), deps());
 
     const header = await bearerAuthorization(credential, `${fake.url}//.default`)();
 
@@ -104,7 +105,7 @@ describe('createAzureCredential', () => {
   it('rejects a certificate the app does not own', async () => {
     const other = await createTestTls();
     try {
-      const credential = createAzureCredential(connection({ scheme: 'ServicePrincipal', clientId: 'client-certificate-app', secret: { kind: 'certificate', pem: other.certificates.clientPem } }), deps());
+      const credential = createAzureCredential(connection({ scheme: 'ServicePrincipal', clientId: 'client-certificate-app', secret: { kind: 'certificate', pem: new SecretText(other.certificates.clientPem) } }), deps());
 
       await assert.rejects(bearerAuthorization(credential, `${fake.url}//.default`)(), /AADSTS700027/);
     } finally {
@@ -114,7 +115,7 @@ describe('createAzureCredential', () => {
 
   it('federates with a fresh OIDC token per sign-in', async () => {
     const credential = createAzureCredential(
-      connection({ scheme: 'WorkloadIdentityFederation', clientId: 'federated-app', oidcRequestUri: `${fake.url}/ado/project/_apis/distributedtask/hubs/build/plans/plan-1/jobs/job-1/oidctoken`, jobAccessToken: JOB_ACCESS_TOKEN }),
+      connection({ scheme: 'WorkloadIdentityFederation', clientId: 'federated-app', oidcRequestUri: `${fake.url}/ado/project/_apis/distributedtask/hubs/build/plans/plan-1/jobs/job-1/oidctoken`, jobAccessToken: new SecretText(JOB_ACCESS_TOKEN) }),
       deps(),
     );
 
@@ -137,7 +138,7 @@ describe('createAzureCredential', () => {
 
   it('reports an OIDC endpoint refusal', async () => {
     const credential = createAzureCredential(
-      connection({ scheme: 'WorkloadIdentityFederation', clientId: 'federated-app', oidcRequestUri: `${fake.url}/ado/project/_apis/distributedtask/hubs/build/plans/plan-1/jobs/job-1/oidctoken`, jobAccessToken: 'stale-job-token-000000' }),
+      connection({ scheme: 'WorkloadIdentityFederation', clientId: 'federated-app', oidcRequestUri: `${fake.url}/ado/project/_apis/distributedtask/hubs/build/plans/plan-1/jobs/job-1/oidctoken`, jobAccessToken: new SecretText('stale-job-token-000000') }),
       deps(),
     );
 

@@ -138,7 +138,9 @@ export class ArmClient {
   ): Promise<LongRunningResult> {
     const operation = `Publishing ${modelName}:${version} to registry ${destination.registryName}`;
     const url = this.armUrl(`${workspacePath(workspace)}/models/${segment(modelName)}/versions/${segment(version)}/publish`);
-    const response = await this.client(call).send({ method: 'POST', url, json: destination, signal: call.signal });
+    // Retried like a read: publishing the same source version to the same destination again
+    // copies the same files, and the registry check before it keeps other versions safe.
+    const response = await this.client(call).send({ method: 'POST', url, json: destination, signal: call.signal, idempotent: true });
     return await this.finishLongRunning(operation, response, this.armOrigin, call);
   }
 
@@ -175,7 +177,7 @@ export class ArmClient {
     const base = `${trimSlash(discovery.primaryRegionResourceProviderUri)}/mferp/managementfrontend`;
     const path = `/subscriptions/${segment(discovery.subscriptionId)}/resourceGroups/${segment(discovery.resourceGroup)}/${PROVIDER}/registries/${segment(registryName)}/import`;
     const url = `${base}${path}?api-version=${DATA_PLANE_API_VERSION}`;
-    const response = await this.client(call).send({ method: 'POST', url, json: { properties: body }, signal: call.signal });
+    const response = await this.client(call).send({ method: 'POST', url, json: { properties: body }, signal: call.signal, idempotent: true });
     return await this.finishLongRunning(operation, response, new URL(base).origin, call);
   }
 
