@@ -67,7 +67,7 @@ export function parseApprovalFile(text: string, source: string): ApprovalFile {
   return buildApprovalFile(record);
 }
 
-/** Top-level keys are checked in code so that each message can say which part of a key is wrong. */
+/** Top-level keys are checked in code so that each message can name the part of a key that is wrong. */
 function isTopLevelKeyError(error: ErrorObject): boolean {
   return error.instancePath === '' && (error.keyword === 'propertyNames' || error.keyword === 'additionalProperties' || error.propertyName !== undefined);
 }
@@ -121,7 +121,7 @@ function describeKeyProblem(key: string): string | undefined {
   return undefined;
 }
 
-/** A schema cannot compare two properties, so `min <= max` is checked here. */
+/** Reports metric rules whose min is greater than max, a check that JSON Schema cannot express. */
 function checkRuleBounds(rules: unknown, source: string, lineOf: LineLookup): Problem[] {
   if (!Array.isArray(rules)) {
     return [];

@@ -13,7 +13,7 @@ export interface JsonDocument {
 /**
  * Parses JSON text written by people. A UTF-8 byte-order mark is dropped, and CRLF line ends
  * are whitespace to JSON anyway. Returns `undefined` as the value when the text is empty or not
- * JSON, with one problem that says where. Keys that appear twice in one object become
+ * JSON, with one problem that gives the location. Keys that appear twice in one object become
  * problems, because `JSON.parse` would keep only the last of them.
  */
 export function parseJsonDocument(rawText: string, source: string, emptyHint: string): JsonDocument {
@@ -35,10 +35,12 @@ export function parseJsonDocument(rawText: string, source: string, emptyHint: st
   }
 
   const lineOf: LineLookup = (pointer) => scan.lines.get(pointer);
+  // NOTE: of two equal keys only the last value reaches schema validation, because JSON.parse
+  // keeps only that one. The duplicate is still reported, so the file fails either way.
   const problems = scan.duplicates.map(({ objectPointer, key, firstLine, duplicateLine }) => ({
     source,
     location: formatLocation(`${objectPointer}/${escapePointerToken(key)}`, () => duplicateLine),
-    message: `has the key ${quote(key)} twice, on lines ${firstLine} and ${duplicateLine}; JSON keeps only the last one`,
+    message: `has the key ${quote(key)} twice, on lines ${firstLine} and ${duplicateLine}; JSON parsers keep only the last one`,
     allowed: 'each key once: remove or merge one of the two entries',
   }));
   return { value, lineOf, problems };
@@ -53,10 +55,10 @@ function syntaxProblem(text: string, source: string, scan: JsonScan, error: unkn
   const nodeMessage = error instanceof Error ? error.message : String(error);
   if (scan.syntaxError !== undefined) {
     const { line, column, message } = scan.syntaxError;
-    return { source, location: `${line}:${column}`, message: `is not valid JSON: ${message}` };
+    return { source, location: `${line}:${column}`, message: `is invalid JSON: ${message}` };
   }
   const position = /at position (\d+)/.exec(nodeMessage);
   const offset = position === null ? text.length : Number(position[1]);
   const { line, column } = lineAndColumn(text, offset);
-  return { source, location: `${line}:${column}`, message: `is not valid JSON: ${quote(nodeMessage)}` };
+  return { source, location: `${line}:${column}`, message: `is invalid JSON: ${quote(nodeMessage)}` };
 }

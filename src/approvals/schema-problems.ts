@@ -4,7 +4,7 @@ import type { Problem } from '../errors';
 import { neutralizeInline, quote } from '../text/neutralize';
 import { escapePointerToken } from './scan-json';
 
-/** Where each value of a parsed file starts; `undefined` when the format has no line information. */
+/** Function from a JSON pointer to the 1-based line where its value starts, or `undefined` when the line is unknown. */
 export type LineLookup = (pointer: string) => number | undefined;
 
 /** Formats a JSON pointer (RFC 6901) and, when known, its line for `Problem.location`. */
@@ -13,8 +13,8 @@ export function formatLocation(pointer: string, lineOf: LineLookup): string {
     return '';
   }
   const line = lineOf(pointer);
-  const shown = neutralizeInline(pointer);
-  return line === undefined ? shown : `${shown} (line ${line})`;
+  const displayedPointer = neutralizeInline(pointer);
+  return line === undefined ? displayedPointer : `${displayedPointer} (line ${line})`;
 }
 
 /** Orders problems by the line in their location, keeping the order of problems without a line or on the same line. */
@@ -38,7 +38,7 @@ export interface SchemaProblemOptions {
 /**
  * Converts Ajv errors (Ajv must run with `allErrors` and `verbose`) into problems that name the
  * JSON pointer, the bad value and the accepted form. The errors of the branches inside an
- * `anyOf` are dropped because the `anyOf` error itself says what is missing, and `if` errors only
+ * `anyOf` are dropped because the `anyOf` error itself names what is missing, and `if` errors only
  * repeat the errors of their `then` branch.
  */
 export function schemaErrorsToProblems(errors: ErrorObject[], options: SchemaProblemOptions): Problem[] {
@@ -106,7 +106,7 @@ function describeError(error: ErrorObject, options: SchemaProblemOptions): Probl
     case 'format':
       return {
         ...base,
-        message: error.propertyName === undefined ? 'is not valid' : 'is not a valid key',
+        message: error.propertyName === undefined ? 'is invalid' : 'is an invalid key',
         value: quote(error.data),
         allowed: custom ?? parentSchema.description ?? `${String(params.format ?? params.pattern)}`,
       };

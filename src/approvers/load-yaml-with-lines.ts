@@ -53,8 +53,8 @@ export function loadYamlWithLines(text: string, options: yaml.LoadOptions): Yaml
 }
 
 function recordLines(outer: EventNode, pointer: string, lines: Map<string, number>): void {
-  // js-yaml composes some nodes twice, one inside the other (a flow mapping as a block sequence
-  // item, for example); the inner node has the same result and holds the children.
+  // js-yaml composes some nodes twice, one inside the other, for example a flow mapping that is
+  // a block sequence item. The inner node has the same result and contains the children.
   let node = outer;
   while (node.children.length === 1 && node.children[0].result === node.result) {
     node = node.children[0];

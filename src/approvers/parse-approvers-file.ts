@@ -27,7 +27,7 @@ function validator(): ValidateFunction {
 /**
  * Parses and validates config/plant_approvers.yaml. Plant IDs stay exactly as written, so `001`
  * is not read as the number 1. An empty file or an empty `approvers:` means no plant has an
- * approver list. Throws `ApproversFileError` listing every problem; YAML syntax errors get their
+ * approver list. Throws `ApproversFileError` listing every problem. YAML syntax errors get their
  * line and column and, for common mistakes, the accepted form.
  */
 export function parseApproversFile(text: string, source: string): ApproversConfig {
@@ -100,7 +100,7 @@ function findDuplicateEmails(document: unknown, source: string, lineOf: LineLook
   for (const [plantId, plant] of Object.entries(plantsOf(document))) {
     const { list, pointer } = approverListOf(plant, `/approvers/${escapePointerToken(plantId)}`);
     const firstIndex = new Map<string, number>();
-    // The schema reports malformed plants and approvers; this check reads only what it can.
+    // The schema reports malformed plants and approvers, so this check skips what it cannot read.
     const approvers = Array.isArray(list) ? list : [];
     approvers.forEach((approver: unknown, index) => {
       const email = (approver as { email?: unknown } | null)?.email;
@@ -177,14 +177,14 @@ function describeYamlError(error: yaml.YAMLException, text: string, source: stri
   return {
     source,
     location,
-    message: `is not valid YAML: ${neutralizeInline(error.reason ?? 'syntax error', 200)}`,
+    message: `is invalid YAML: ${neutralizeInline(error.reason ?? 'syntax error', 200)}`,
     allowed: 'approvers: with one key per plant, each a list of {name, email, role}',
   };
 }
 
 /**
- * Recognizes `approval_policy:` written after a plant's list items, the form the original
- * design note showed. Returns the plant ID when line `index` is such a key: a list item with the
+ * Recognizes `approval_policy:` written after a plant's list items, a common mistake because
+ * it reads naturally but is invalid YAML. Returns the plant ID when line `index` is such a key: a list item with the
  * same indentation comes before it, under a plant key with less indentation.
  */
 function findPolicyAfterList(lines: string[], index: number): string | undefined {

@@ -4,7 +4,7 @@ import { approvalKey, type RegisteredModel } from '../models/registered-model';
 import { neutralizeInline, quote } from '../text/neutralize';
 import type { DecisionContext, DecisionOutcome, DecisionRule, ModelDecision } from './decision';
 import { evaluateMetricRules } from './evaluate-metric-rules';
-import { describeApprovers, describeStrangers, matchApprovers } from './match-approvers';
+import { describeApprovers, describeNonApprovers, matchApprovers } from './match-approvers';
 
 /** The fields every branch of the decision sets; the rest comes from the model and the context. */
 interface Verdict {
@@ -60,7 +60,7 @@ function decideListed(model: RegisteredModel, entry: ApprovalEntry, context: Dec
   }
 }
 
-/** Rule 3: an approved entry, which under a configured approver list must carry the right approvals. */
+/** Decides an approved entry, which must carry the right approvals when the plant has configured approvers. */
 function decideApproved(entry: ApprovalEntry, plantApprovers: PlantApprovers | undefined): Verdict {
   if (plantApprovers === undefined || plantApprovers.approvers.length === 0) {
     return { outcome: 'approved', rule: 'status_approved', reason: 'The approval file marks this model version as approved, and its plant has no approver list.' };
@@ -81,7 +81,7 @@ function decideApproved(entry: ApprovalEntry, plantApprovers: PlantApprovers | u
 
   const match = matchApprovers(entry.approvals, plantApprovers);
   const approvedBy = match.approved.map((approver) => approver.email);
-  const ignored = match.strangers.length > 0 ? `, and ${describeStrangers(match.strangers)} ${match.strangers.length === 1 ? 'does' : 'do'} not count because only configured approvers do` : '';
+  const ignored = match.nonApprovers.length > 0 ? `, and ${describeNonApprovers(match.nonApprovers)} ${match.nonApprovers.length === 1 ? 'does' : 'do'} not count because only configured approvers do` : '';
 
   if (plantApprovers.policy === 'all') {
     if (match.missing.length === 0) {
@@ -99,16 +99,16 @@ function decideApproved(entry: ApprovalEntry, plantApprovers: PlantApprovers | u
   if (match.approved.length > 0) {
     return { outcome: 'approved', rule: 'status_approved', reason: `Approved by ${describeApprovers(match.approved)}, a configured approver of plant ${plant}.`, approvedBy };
   }
-  const nobody = match.strangers.length > 0 ? `${describeStrangers(match.strangers)} ${match.strangers.length === 1 ? 'is not a configured approver' : 'are not configured approvers'}` : 'the approvals list is empty';
+  const noCountedApproval = match.nonApprovers.length > 0 ? `${describeNonApprovers(match.nonApprovers)} ${match.nonApprovers.length === 1 ? 'is not a configured approver' : 'are not configured approvers'}` : 'the approvals list is empty';
   return {
     outcome: 'pending',
     rule: 'approvals_missing',
-    reason: `The entry is approved, but ${nobody} of plant ${plant}; one of ${describeApprovers(plantApprovers.approvers)} must approve.`,
+    reason: `The entry is approved, but ${noCountedApproval} of plant ${plant}; one of ${describeApprovers(plantApprovers.approvers)} must approve.`,
     missingApprovers: [...plantApprovers.approvers],
   };
 }
 
-/** Rule 4: an auto entry is approved only by the plant list or the metric rules. */
+/** Decides an auto entry, which only auto_approve_plants or the metric rules can approve. */
 function decideAuto(model: RegisteredModel, context: DecisionContext, plantApprovers: PlantApprovers | undefined): Verdict {
   const plant = neutralizeInline(model.plantId, 60);
   if (context.approvalFile.autoApprovePlants.includes(model.plantId)) {
@@ -126,7 +126,7 @@ function decideAuto(model: RegisteredModel, context: DecisionContext, plantAppro
   };
 }
 
-/** Rule 5: a model without an entry. */
+/** Decides a model without an entry: auto settings first, then the `unlistedModels` input. */
 function decideUnlisted(model: RegisteredModel, context: DecisionContext, plantApprovers: PlantApprovers | undefined): Verdict {
   const { autoApprovePlants, autoApproveRules } = context.approvalFile;
   const plant = neutralizeInline(model.plantId, 60);
@@ -195,8 +195,8 @@ function askToApprove(plantApprovers: PlantApprovers | undefined): string {
   if (plantApprovers === undefined || plantApprovers.approvers.length === 0) {
     return 'change the entry to "approved" once the plant agrees';
   }
-  const who = plantApprovers.policy === 'all' ? 'all of' : 'one of';
-  return `${who} ${describeApprovers(plantApprovers.approvers)} must approve before the entry is changed to "approved"`;
+  const quantifier = plantApprovers.policy === 'all' ? 'all of' : 'one of';
+  return `${quantifier} ${describeApprovers(plantApprovers.approvers)} must approve before the entry is changed to "approved"`;
 }
 
 /** Raises on a value outside a union type, which only untyped callers can pass. */

@@ -5,7 +5,7 @@ import { neutralizeInline } from '../text/neutralize';
 /** Result of the auto-approval metric rules for one model. */
 export interface MetricRuleResult {
   passed: boolean;
-  /** Why the model passed or failed, as a clause for a longer sentence, for example "accuracy 0.85 is below the minimum 0.9". */
+  /** Reason the model passed or failed, as a clause for a longer sentence, for example "accuracy 0.85 is below the minimum 0.9". */
   explanation: string;
 }
 

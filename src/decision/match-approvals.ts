@@ -24,9 +24,9 @@ export function findUnmatchedApprovals(approvalFile: ApprovalFile, models: Regis
 }
 
 /**
- * Looks for the model an entry was probably meant for, in this order: the same plant and model
- * with another version, the same model and version under another plant, and a model name of the
- * same plant and version that differs only in letter case or by one edit.
+ * Looks for the model an entry was probably meant for. The order is: the same plant and model
+ * with another version, then the same model and version under another plant. Last comes a model
+ * of the same plant and version whose name differs only in letter case or by one edit.
  */
 function findNearMiss(entry: ApprovalEntry, models: RegisteredModel[]): UnmatchedApproval['nearMiss'] {
   const model = (text: string): string => neutralizeInline(text, 120);

@@ -9,22 +9,22 @@ export interface ApprovalMatch {
   /** Configured approvers who do not appear in the approvals list, in configuration order. */
   missing: Approver[];
   /** `approver` values of the list that match no configured approver of the plant. */
-  strangers: string[];
+  nonApprovers: string[];
 }
 
 /**
  * Matches the `approvals` list of an entry against the plant's configured approvers. A record
  * matches by e-mail address, ignoring letter case, or by name, ignoring letter case. A name
- * shared by two configured approvers matches neither, because it cannot say which one approved.
+ * shared by two configured approvers matches neither, because it cannot tell which one approved.
  */
 export function matchApprovers(records: ApprovalRecord[], plant: PlantApprovers): ApprovalMatch {
   const approved = new Set<Approver>();
-  const strangers: string[] = [];
+  const nonApprovers: string[] = [];
 
   for (const record of records) {
     const approver = findApprover(record.approver, plant.approvers);
     if (approver === undefined) {
-      strangers.push(record.approver);
+      nonApprovers.push(record.approver);
     } else {
       approved.add(approver);
     }
@@ -33,17 +33,17 @@ export function matchApprovers(records: ApprovalRecord[], plant: PlantApprovers)
   return {
     approved: plant.approvers.filter((approver) => approved.has(approver)),
     missing: plant.approvers.filter((approver) => !approved.has(approver)),
-    strangers,
+    nonApprovers,
   };
 }
 
 function findApprover(text: string, approvers: Approver[]): Approver | undefined {
-  const wanted = text.trim().toLowerCase();
-  const byEmail = approvers.find((approver) => approver.email.toLowerCase() === wanted);
+  const normalized = text.trim().toLowerCase();
+  const byEmail = approvers.find((approver) => approver.email.toLowerCase() === normalized);
   if (byEmail !== undefined) {
     return byEmail;
   }
-  const byName = approvers.filter((approver) => approver.name.trim().toLowerCase() === wanted);
+  const byName = approvers.filter((approver) => approver.name.trim().toLowerCase() === normalized);
   return byName.length === 1 ? byName[0] : undefined;
 }
 
@@ -53,6 +53,6 @@ export function describeApprovers(approvers: Approver[]): string {
 }
 
 /** Formats `approver` values from the approval file for a reason. */
-export function describeStrangers(strangers: string[]): string {
-  return strangers.map((stranger) => quote(stranger, 80)).join(', ');
+export function describeNonApprovers(nonApprovers: string[]): string {
+  return nonApprovers.map((nonApprover) => quote(nonApprover, 80)).join(', ');
 }

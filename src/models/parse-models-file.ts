@@ -40,7 +40,7 @@ export function compilePlantIdPattern(pattern: string): RegExp {
   try {
     compiled = new RegExp(pattern);
   } catch (error) {
-    throw problem(`is not a valid regular expression: ${neutralizeInline(error instanceof Error ? error.message : String(error))}`);
+    throw problem(`is an invalid regular expression: ${neutralizeInline(error instanceof Error ? error.message : String(error))}`);
   }
   // An alternative that matches the empty string makes exec return one slot per capture group.
   const groups = (new RegExp(`${pattern}|`).exec('')?.length ?? 1) - 1;
@@ -70,7 +70,7 @@ export function parseModelsFile(text: string, source: string, options: { plantId
   }
 
   // Plant IDs and duplicates are checked even when the schema failed, so that one run reports
-  // every problem; entries whose shape is wrong are left to the schema problems.
+  // every problem. Entries whose shape is wrong are left to the schema problems.
   const rawModels = (document.value as { models?: unknown } | null)?.models;
   const entries = Array.isArray(rawModels) ? (rawModels as unknown[]) : [];
   const models: IndexedModel[] = [];
@@ -156,7 +156,7 @@ function derivePlantId(modelName: string, index: number, pattern: RegExp | undef
     problems.push({
       source,
       location,
-      message: `has a plant ID derived by plantIdPattern from model ${model} that is not valid`,
+      message: `has a plant ID derived by plantIdPattern from model ${model} that is invalid`,
       value: quote(plantId),
       allowed: "a capture without ':', control characters or spaces at either end",
     });

@@ -56,8 +56,8 @@ describe('parseApprovalFile', () => {
     assert.equal(file.entries.get('PLANT001:plant001-circuit01-model:5')?.approvals, undefined);
   });
 
-  it('accepts the design note example when unchanged', () => {
-    const file = parseApprovalFile(readFixture('seed-note.json'), SOURCE);
+  it('accepts status strings when no settings exist', () => {
+    const file = parseApprovalFile(readFixture('status-strings.json'), SOURCE);
 
     assert.equal(file.entries.size, 4);
     assert.equal(file.entries.get('PLANT003:plant003-circuit10-model:4')?.status, 'rejected');
@@ -107,7 +107,7 @@ describe('parseApprovalFile', () => {
       const error = parseInvalid(text);
       assert.equal(error.problems.length, 1, error.message);
       assert.equal(error.problems[0].location, location, `${JSON.stringify(text)}: ${error.message}`);
-      assertMentions(error, 'is not valid JSON', words);
+      assertMentions(error, 'is invalid JSON', words);
     }
   });
 

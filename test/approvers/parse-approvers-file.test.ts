@@ -86,7 +86,7 @@ describe('parseApproversFile', () => {
   });
 
   it('explains the accepted form when policy follows the list', () => {
-    const error = parseInvalid(readFixture('seed-note-invalid.yaml'));
+    const error = parseInvalid(readFixture('policy-after-list.yaml'));
 
     assert.equal(error.problems.length, 1);
     assert.equal(error.problems[0].location, '19:5');
@@ -122,7 +122,7 @@ describe('parseApproversFile', () => {
 
     assert.equal(error.problems.length, 1);
     assert.match(error.problems[0].location, /^3:1$/);
-    assertMentions(error, 'is not valid YAML', 'flow collection');
+    assertMentions(error, 'is invalid YAML', 'flow collection');
   });
 
   it('reports a plant listed twice', () => {
@@ -179,7 +179,7 @@ describe('parseApproversFile', () => {
       '/approvers/PLANT005 (line 8): is missing the required property "approvers"',
       '/approvers/PLANT006 (line 9)',
       'a list of approvers, or a mapping {approvers: [...], approval_policy: any | all}',
-      '/approvers/A:B (line 10): is not a valid key',
+      '/approvers/A:B (line 10): is an invalid key',
       '/approvers/PLANT007/0/name (line 11)',
       '/approvers/PLANT007/0/email',
       'found "not-an-email"',

@@ -158,7 +158,7 @@ describe('parseModelsFile', () => {
     assertMentions(parseInvalid(''), 'The file is empty');
     assertMentions(parseInvalid('[]'), 'has the wrong type', 'found []', '{"models": [...]}');
     assertMentions(parseInvalid('{"models": {}}'), '/models', 'an array');
-    assertMentions(parseInvalid('{"models": [}'), '1:13', 'is not valid JSON');
+    assertMentions(parseInvalid('{"models": [}'), '1:13', 'is invalid JSON');
     assertMentions(parseInvalid('{"models": [], "models": []}'), '"models" twice');
   });
 });
@@ -194,7 +194,7 @@ describe('compilePlantIdPattern', () => {
       () => compilePlantIdPattern('^(plant'),
       (error: unknown) => {
         assert.ok(error instanceof InputError);
-        assertMentions(error, 'is not a valid regular expression', '"^(plant"');
+        assertMentions(error, 'is an invalid regular expression', '"^(plant"');
         return true;
       },
     );
