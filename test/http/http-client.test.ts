@@ -7,7 +7,7 @@ import { HttpClient, redactUrl, type HttpClientOptions } from '../../src/http/ht
 
 type Handler = (request: http.IncomingMessage, response: http.ServerResponse, count: number) => void;
 
-/** A plain HTTP server on 127.0.0.1 whose handler sees how many requests came before. */
+/** A plain HTTP server on 127.0.0.1 whose handler receives the number of the request, starting at 1. */
 class TestServer {
   readonly requests: Array<{ method?: string; url?: string; authorization?: string; body: string }> = [];
   private readonly server: http.Server;

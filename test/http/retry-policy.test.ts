@@ -46,7 +46,12 @@ describe('decideRetry', () => {
     { result: { kind: 'error', code: 'ERR_INVALID_URL' }, retry: false },
   ];
   for (const { result, retry } of errorCases) {
-    const label = result.kind === 'error' ? (result.timedOut ? 'a timeout' : result.code ?? 'an error without code') : '';
+    let label = 'an error without code';
+    if (result.kind === 'error' && result.timedOut) {
+      label = 'a timeout';
+    } else if (result.kind === 'error' && result.code !== undefined) {
+      label = result.code;
+    }
     it(`${retry ? 'retries' : 'stops at'} ${label}`, () => {
       assert.equal(decideRetry(result, 1, 0, OPTIONS, NOW, HALF).retry, retry);
       assert.equal(isRetryable(result), retry);
@@ -64,7 +69,8 @@ describe('decideRetry', () => {
   it('applies full jitter to the backoff', () => {
     const low = decideRetry({ kind: 'response', status: 500 }, 3, 0, OPTIONS, NOW, () => 0);
     const middle = decideRetry({ kind: 'response', status: 500 }, 3, 0, OPTIONS, NOW, HALF);
-    assert.ok(low.retry && middle.retry);
+    assert.ok(low.retry);
+    assert.ok(middle.retry);
     assert.equal(low.delayMs, 0);
     assert.equal(middle.delayMs, 2_000);
     assert.match(middle.why, /backoff/);

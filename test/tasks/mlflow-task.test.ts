@@ -27,7 +27,7 @@ const PLANT003_APPROVED = {
   ],
 };
 
-/** The generic service connection as the agent passes it to the task's environment. */
+/** Returns the environment variables of the Generic service connection, as the agent sets them. */
 function connectionVariables(baseUrl: string): Record<string, string> {
   return {
     [`ENDPOINT_URL_${CONNECTION_ID}`]: baseUrl,
@@ -72,7 +72,7 @@ describe('PromoteModels task with MLflow', function () {
     return run;
   }
 
-  /** The token may appear only in the task.setsecret command that tells the agent to mask it. */
+  /** Checks that the token appears only in the task.setsecret command, which registers it for masking. */
   function assertTokenHidden(run: TaskRun): void {
     const printed = run.lines.filter((line) => !line.startsWith('##vso[task.setsecret]'));
     assert.ok(!printed.some((line) => line.includes(TOKEN)), 'the token is printed outside task.setsecret');

@@ -12,7 +12,7 @@ import { targetModelNameFor } from './read-mlflow-config';
 /** Value of the `promoted_by` tag on every version this extension creates or aliases. */
 export const PROMOTED_BY = 'azure-devops-promote-models';
 
-/** Page size of model-versions/search; MLflow servers accept up to 10,000 or more. */
+/** Page size of model-versions/search; open-source MLflow's handler accepts up to 200,000. */
 const DEFAULT_SEARCH_PAGE_SIZE = 1_000;
 /** Guard against a server that keeps returning page tokens: 1,000 pages of 1,000 versions. */
 const MAX_SEARCH_PAGES = 1_000;
@@ -28,9 +28,9 @@ export interface MlflowRegistryDeps {
   retry?: RetryOptions;
   /** Time limit of one HTTP attempt, in milliseconds; 30 s when not set. */
   timeoutMs?: number;
-  /** Wait between polls of a version in PENDING_REGISTRATION, in milliseconds; 3 s as in MLflow's client. */
+  /** Wait between polls of a version in PENDING_REGISTRATION, in milliseconds; 3 s as in MLflow's model registry store. */
   pollIntervalMs?: number;
-  /** Maximum wait for a version to leave PENDING_REGISTRATION, in milliseconds; 5 min as in MLflow's client. */
+  /** Maximum wait for a version to leave PENDING_REGISTRATION, in milliseconds; 5 min as MLflow's `register_model` waits by default. */
   maxRegistrationWaitMs?: number;
   /** Versions per model-versions/search page; 1,000 when not set. */
   searchPageSize?: number;
@@ -180,9 +180,9 @@ export class MlflowRegistry implements ModelRegistry {
   }
 
   /**
-   * Creates the version without ever creating it twice. The HTTP client does not repeat the
-   * create call after a 500, a reset or a timeout, because the server may have applied it; this
-   * loop searches for the version first and creates it again only when it is not there.
+   * Creates the version without creating it twice. The HTTP client does not repeat the create
+   * call after a 500, a reset or a timeout, because the server may have applied it. So this loop
+   * searches for the version first and creates it again only when it is not there.
    */
   private async createVersionOnce(request: CreateModelVersionRequest, call: MlflowCallOptions): Promise<MlflowModelVersion> {
     for (let createCall = 1; ; createCall += 1) {

@@ -118,9 +118,9 @@ function readTrackingUrl(inputs: TaskInputs, connectionId: string, problems: Pro
     problems.push({ source, location: '', message: 'The service connection URL is not a valid URL', value: quote(raw), allowed: 'https://<host>[/<path>]' });
     return undefined;
   }
-  const shown = quote(`${url.protocol}//${url.host}${url.pathname}`);
+  const displayUrl = quote(`${url.protocol}//${url.host}${url.pathname}`);
   if (url.username || url.password) {
-    problems.push({ source, location: '', message: 'The service connection URL contains credentials; put the token in the connection password instead', value: shown });
+    problems.push({ source, location: '', message: 'The service connection URL contains credentials; put the token in the connection password instead', value: displayUrl });
     return undefined;
   }
   if (url.search || url.hash) {
@@ -130,7 +130,7 @@ function readTrackingUrl(inputs: TaskInputs, connectionId: string, problems: Pro
   // A bearer token over plain HTTP can be read on the network; only a server on this machine may use it.
   const secure = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
   if (!secure) {
-    problems.push({ source, location: '', message: 'The MLflow tracking server URL must use https (plain http is accepted only for localhost)', value: shown, allowed: 'https://<host>[/<path>]' });
+    problems.push({ source, location: '', message: 'The MLflow tracking server URL must use https (plain http is accepted only for localhost)', value: displayUrl, allowed: 'https://<host>[/<path>]' });
     return undefined;
   }
   return url.toString().replace(/\/+$/, '');

@@ -1,6 +1,6 @@
 /**
- * A secret string, such as a bearer token, that cannot leak by accident: `String()`, template
- * literals, `JSON.stringify` and `util.inspect` all show `***`. Only `reveal()` returns the value.
+ * A secret string, such as a bearer token, that `String()`, template literals, `JSON.stringify`
+ * and `util.inspect` show as `***`. Only `reveal()` returns the value.
  */
 export class SecretText {
   readonly #value: string;

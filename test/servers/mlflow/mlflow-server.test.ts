@@ -10,11 +10,13 @@ describe('FakeMlflowServer', () => {
   let base: string;
 
   async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
-    const response = await fetch(`${base}/api/2.0/mlflow/${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
+    const allHeaders: Record<string, string> = { Authorization: `Bearer ${TOKEN}` };
+    let text: string | undefined;
+    if (body !== undefined) {
+      text = typeof body === 'string' ? body : JSON.stringify(body);
+      allHeaders['Content-Type'] = 'application/json';
+    }
+    const response = await fetch(`${base}/api/2.0/mlflow/${path}`, { method, headers: { ...allHeaders, ...headers }, body: text });
     return { status: response.status, json: (await response.json()) as Record<string, unknown> };
   }
 

@@ -3,11 +3,11 @@ import type { AddressInfo, Socket } from 'node:net';
 
 /**
  * An MLflow tracking server on 127.0.0.1 that implements the Model Registry endpoints the adapter
- * calls, following mlflow's model_registry.proto and its Flask handlers: the same paths and
- * methods, required fields and types checked as `_get_request_message` does, response shapes of
- * the proto messages, and `{error_code, message}` bodies with the status MLflow maps each code to.
- * Faults can be injected per path: a status (with Retry-After), a reset connection, a hang, or a
- * 500 sent after the request was applied.
+ * calls. It follows mlflow's model_registry.proto and its Flask handlers. Paths and methods are
+ * the same, and required fields and types are checked as `_get_request_message` does. Responses
+ * have the shapes of the proto messages, and errors are `{error_code, message}` bodies with the
+ * status MLflow maps each code to. Faults can be injected per path: a status (with Retry-After),
+ * a reset connection, a hang, or a 500 sent after the request was applied.
  */
 
 type Status = 'PENDING_REGISTRATION' | 'FAILED_REGISTRATION' | 'READY';
@@ -42,7 +42,7 @@ export type Fault =
   | { kind: 'status'; status: number; errorCode?: string; retryAfter?: string }
   | { kind: 'reset' }
   | { kind: 'hang' }
-  /** Applies the request, then answers 500 as a server that crashed before replying would. */
+  /** Applies the request, then responds with 500, as a server that crashed before its response would. */
   | { kind: 'applyThenFail' };
 
 export interface RecordedRequest {
