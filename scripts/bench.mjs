@@ -5,12 +5,13 @@
 // Each variant is a fresh node process. The variants run in turns, one run each per round, so
 // that drift in machine load affects all of them alike, and the report gives medians.
 import { spawn } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { build } from 'esbuild';
+import JSZip from 'jszip';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const taskFolder = 'PromoteModelsIndividually';
@@ -66,6 +67,28 @@ async function findVsix() {
   return path.join(dist, names[0]);
 }
 
+/**
+ * Unpacks the .vsix into `folder` and returns the path of the PromoteModels entry point in it.
+ * The bench runs the task that ships, and a concurrent `npm run build` cannot replace it mid-run.
+ */
+async function unpackTask(vsix, folder) {
+  const zip = await JSZip.loadAsync(await readFile(vsix));
+  for (const entry of Object.values(zip.files)) {
+    const target = path.resolve(folder, entry.name);
+    if (!target.startsWith(folder + path.sep)) throw new Error(`Package entry "${entry.name}" points outside the package.`);
+    if (entry.dir) continue;
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, await entry.async('nodebuffer'));
+  }
+
+  const manifest = JSON.parse(await readFile(path.join(folder, 'extension.vsomanifest'), 'utf8'));
+  const contribution = manifest.contributions.find(
+    (candidate) => candidate.type === 'ms.vss-distributed-task.task' && path.basename(candidate.properties.name) === taskFolder,
+  );
+  if (!contribution) throw new Error(`The package has no task contribution for ${taskFolder}.`);
+  return path.join(folder, contribution.properties.name, 'index.js');
+}
+
 /** Returns the environment of a dry run on examples/, with the inputs passed as the agent passes them. */
 function dryRunEnvironment(workFolder) {
   const environment = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(INPUT|ENDPOINT|SECRET)_/i.test(name)));
@@ -114,10 +137,13 @@ async function main() {
   const packaging = await spawnAndWait(process.execPath, [path.join(root, 'scripts', 'package.mjs')]);
   if (packaging.code !== 0) throw new Error(`npm run package failed:\n${packaging.output}`);
   const vsix = await findVsix();
-  const bundled = path.join(root, 'dist', 'tasks', taskFolder, 'index.js');
+  const vsixSize = (await stat(vsix)).size;
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'promote-bench-'));
+  const bundled = await unpackTask(vsix, path.join(scratch, 'package'));
+  const bundleSize = (await stat(bundled)).size;
   const unbundled = await buildUnbundledTask();
 
-  const workFolder = await mkdtemp(path.join(os.tmpdir(), 'promote-bench-'));
+  const workFolder = path.join(scratch, 'work');
   await cp(path.join(root, 'examples'), workFolder, { recursive: true });
   const succeeded = (output) => output.includes('##vso[task.complete result=Succeeded');
   const loadOnly = (file) => ['-e', 'require(process.argv[1])', file];
@@ -143,16 +169,14 @@ async function main() {
       }
     }
   } finally {
-    await rm(workFolder, { recursive: true, force: true });
+    await rm(scratch, { recursive: true, force: true });
   }
 
-  const vsixSize = (await stat(vsix)).size;
-  const bundleSize = (await stat(bundled)).size;
   const baseline = median(timings.get('node -e 0'));
   const cpus = os.cpus();
 
   console.log(`Package   ${path.relative(root, vsix)}: ${formatSize(vsixSize)} (${vsixSize} bytes)`);
-  console.log(`Bundle    dist/tasks/${taskFolder}/index.js: ${formatSize(bundleSize)}`);
+  console.log(`Bundle    ${taskFolder}/index.js in the package: ${formatSize(bundleSize)}`);
   console.log('');
   console.log(`Cold start, median of ${runs} runs per variant, taken in turns`);
   console.log(`Node ${process.version} on ${os.platform()} ${os.arch()}, ${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}`);
