@@ -79,6 +79,8 @@ async function createSource(project: string, config: TabConfiguration): Promise<
     const { releaseId, id } = config.releaseEnvironment;
     return new ReleaseReportSource(getClient(ReleaseRestClient), project, releaseId, id);
   }
+  // NOTE: only the release stage path above runs in the browser tests. This classic release
+  // summary path follows the documented onReleaseChanged callback and is untested.
   if (typeof config.onReleaseChanged === 'function') {
     const release = await new Promise<{ id: number }>((resolve) => config.onReleaseChanged?.(resolve));
     return new ReleaseReportSource(getClient(ReleaseRestClient), project, release.id);
