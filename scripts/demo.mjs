@@ -33,9 +33,9 @@ async function buildIfStale() {
   await runProcess(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { ...process.env }, (line) => console.log(line));
 }
 
-function runProcess(command, args, env, onLine) {
+function runProcess(command, args, env, onLine, cwd = root) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'inherit'] });
     let pending = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk) => {
@@ -95,7 +95,7 @@ async function runTask(runNumber, title, approvalFile) {
     BUILD_BUILDNUMBER: `20261204.${runNumber}`,
     AGENT_TEMPDIRECTORY: path.join(demo, 'tmp'),
   };
-  await runProcess(process.execPath, [taskScript], env, showLine);
+  await runProcess(process.execPath, [taskScript], env, showLine, workspace);
 
   const resultFile = env.INPUT_RESULTFILE;
   const result = JSON.parse(await readFile(resultFile, 'utf8'));

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 const repositoryRoot = path.resolve(__dirname, '..', '..');
@@ -44,20 +45,34 @@ function builtTime(folder: TaskFolder): number {
   }
 }
 
-/** Builds dist/tasks with scripts/build.mjs unless both bundles are newer than src/ and tasks/. */
+/** Folder holding this test process's copy of dist/tasks, set by `buildTasksIfStale`. */
+let tasksCopy: string | undefined;
+
+/**
+ * Builds dist/tasks with scripts/build.mjs unless both bundles are newer than src/ and tasks/,
+ * then copies them to a private folder. scripts/build.mjs deletes and rewrites dist/tasks, so
+ * the copy keeps a build started by another `npm test` from removing a task under a running test.
+ */
 export function buildTasksIfStale(): void {
   const sources = Math.max(newestModification(path.join(repositoryRoot, 'src')), newestModification(path.join(repositoryRoot, 'tasks')));
-  if (builtTime('PromoteModelsIndividually') >= sources && builtTime('RequestApprovals') >= sources) {
-    return;
+  if (builtTime('PromoteModelsIndividually') < sources || builtTime('RequestApprovals') < sources) {
+    const build = spawnSync(process.execPath, [path.join(repositoryRoot, 'scripts', 'build.mjs')], { cwd: repositoryRoot, encoding: 'utf8' });
+    if (build.status !== 0) {
+      throw new Error(`scripts/build.mjs failed:\n${build.stdout}\n${build.stderr}`);
+    }
   }
-  const build = spawnSync(process.execPath, [path.join(repositoryRoot, 'scripts', 'build.mjs')], { cwd: repositoryRoot, encoding: 'utf8' });
-  if (build.status !== 0) {
-    throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
+
+  tasksCopy ??= mkdtempSync(path.join(tmpdir(), 'built-tasks-'));
+  for (const folder of ['PromoteModelsIndividually', 'RequestApprovals'] satisfies TaskFolder[]) {
+    cpSync(path.join(repositoryRoot, 'dist', 'tasks', folder), path.join(tasksCopy, folder), { recursive: true, force: true });
+    if (!existsSync(path.join(tasksCopy, folder, 'index.js'))) {
+      throw new Error(`dist/tasks/${folder}/index.js is missing after the build; run npm run build and retry.`);
+    }
   }
 }
 
 /**
- * Runs a compiled task as the agent does: `node dist/tasks/<folder>/index.js` with each input as
+ * Runs a compiled task as the agent does: `node <copy of dist/tasks>/<folder>/index.js` with each input as
  * `INPUT_<NAME>` and each variable as its environment name (dots become underscores). The
  * child gets no other environment than PATH, so the test machine's variables cannot leak in.
  */
@@ -70,7 +85,12 @@ export async function runBuiltTask(folder: TaskFolder, inputs: Record<string, st
     env[name.replace(/\./g, '_').toUpperCase()] = value;
   }
 
-  const child = spawn(process.execPath, [path.join(repositoryRoot, 'dist', 'tasks', folder, 'index.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (tasksCopy === undefined) {
+    throw new Error('Call buildTasksIfStale() in a before hook first.');
+  }
+  // The agent starts tasks in System.DefaultWorkingDirectory.
+  const cwd = env.SYSTEM_DEFAULTWORKINGDIRECTORY ?? repositoryRoot;
+  const child = spawn(process.execPath, [path.join(tasksCopy, folder, 'index.js')], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

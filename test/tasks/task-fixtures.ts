@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -25,6 +25,7 @@ export interface Workspace {
 export async function createWorkspace(): Promise<Workspace> {
   const root = await mkdtemp(path.join(tmpdir(), 'promote-task-'));
   await cp(path.join(repositoryRoot, 'examples'), path.join(root, 'sources'), { recursive: true });
+  await mkdir(path.join(root, 'agent-temp'));
   return {
     root: path.join(root, 'sources'),
     staging: path.join(root, 'staging'),
@@ -48,6 +49,9 @@ export function buildVariables(workspace: Workspace, overrides: Record<string, s
     'System.TeamProject': 'Manufacturing ML',
     'Build.BuildId': '4711',
     'Build.BuildNumber': '20261204.3',
+    // task-lib keeps its vault key in Agent.TempDirectory (else the working directory), so
+    // tasks running at the same time must not share that folder.
+    'Agent.TempDirectory': path.join(path.dirname(workspace.root), 'agent-temp'),
     ...overrides,
   };
 }
