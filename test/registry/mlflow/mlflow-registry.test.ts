@@ -279,6 +279,17 @@ describe('MlflowRegistry', () => {
     assert.equal(server.getModel('plant001-circuit01-model-promoted').versions.length, 1);
   });
 
+  it('searches after a create that timed out', async () => {
+    server.inject('model-versions/create', { kind: 'hang' });
+
+    const outcome = await registry({}, { timeoutMs: 200 }).promote(model('plant001-circuit01-model', '5'), context());
+
+    assert.equal(outcome.status, 'promoted');
+    assert.equal(server.requestsTo('model-versions/create').length, 2);
+    assert.equal(server.getModel('plant001-circuit01-model-promoted').versions.length, 1);
+    assert.ok(lines.some((line) => /model-versions\/create.*not retried because the request may have been applied/.test(line)), lines.join('\n'));
+  });
+
   it('retries a reset connection', async () => {
     server.inject('registered-models/alias', { kind: 'reset' });
 
