@@ -75,6 +75,9 @@ function nextStep(status: number, errorCode: string | undefined): string {
   if (status === 403 || errorCode === 'PERMISSION_DENIED') {
     return 'Give the token permission to read the source model and to create and edit the target model';
   }
+  if (errorCode === 'ENDPOINT_NOT_FOUND') {
+    return 'The server has no such endpoint. Check that the service connection URL is the tracking server; the Databricks workspace model registry has no aliases, so use mlflowPromotionMode copy there';
+  }
   if (errorCode === MLFLOW_RESOURCE_DOES_NOT_EXIST || status === 404) {
     return 'Check the model name and version, and that the service connection URL is the tracking server';
   }

@@ -415,6 +415,18 @@ describe('MlflowRegistry', () => {
     assert.deepEqual(sources, ['models:/plant001-circuit01-model/5', 'models:/plant002-circuit05-model/2', 'models:/plant003-circuit10-model/4']);
   });
 
+  it('names the mode when aliases are missing', async () => {
+    server.inject('registered-models/alias', { kind: 'status', status: 404, errorCode: 'ENDPOINT_NOT_FOUND' }, 10);
+
+    await assert.rejects(registry().promote(model('plant001-circuit01-model', '5'), context()), (error: unknown) => {
+      assert.ok(error instanceof MlflowError);
+      assert.equal(error.errorCode, 'ENDPOINT_NOT_FOUND');
+      assert.equal(error.notFound, false);
+      assert.match(error.message, /use mlflowPromotionMode copy/);
+      return true;
+    });
+  });
+
   it('fails with 401 for a wrong token', async () => {
     const adapter = registry({ authorization: new SecretText('Bearer wrong-token', ['wrong-token']) });
 
