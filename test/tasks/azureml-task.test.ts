@@ -80,8 +80,7 @@ describe('PromoteModels task with Azure ML', function () {
         ...inputs,
       },
       // NODE_EXTRA_CA_CERTS is read when Node starts, so the task process trusts the test CA from its first request.
-      // Agent.TempDirectory keeps task-lib's .taskkey out of the shared working directory.
-      { ...buildVariables(workspace), 'Agent.TempDirectory': path.dirname(workspace.root), ...connection, NODE_EXTRA_CA_CERTS: tls.certificates.caFile },
+      { ...buildVariables(workspace), ...connection, NODE_EXTRA_CA_CERTS: tls.certificates.caFile },
     );
     assertOnlyOurCommands(run);
     assertSecretsHidden(run, fake.issuedAccessTokens.slice(tokensBefore));
