@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as tl from 'azure-pipelines-task-lib/task';
 
-import { errorMessage } from '../../src/errors';
+import { PromotionError, errorMessage } from '../../src/errors';
 import type { PipelineHost } from '../../src/pipeline/pipeline-host';
 import { readTaskConfig } from '../../src/pipeline/read-config';
 import { readPipelineRun } from '../../src/pipeline/read-pipeline-run';
@@ -22,6 +22,10 @@ export async function run(deps: TaskDeps): Promise<void> {
     const config = readTaskConfig(deps.inputs, 'PromoteModels');
     await runPromotion(config, { host: deps.host, now: deps.now, pipelineRun: readPipelineRun(deps.inputs) });
   } catch (error) {
+    // Only unexpected errors need their stack; a PromotionError's message names the cause and fix.
+    if (!(error instanceof PromotionError) && error instanceof Error && error.stack !== undefined) {
+      deps.host.debug(error.stack);
+    }
     deps.host.setResult('Failed', errorMessage(error));
   }
 }
