@@ -242,6 +242,7 @@ describe('promotion tab in Chromium', function () {
 
       await tab.locator('#filter-clear').click();
       assert.equal(await tab.locator('#match-count').textContent(), '5,001 models');
+      assert.equal(await tab.locator('#filter-search').inputValue(), '');
     });
 
     it('lists pending models by approver', async function () {
@@ -255,7 +256,10 @@ describe('promotion tab in Chromium', function () {
 
       await queue.locator('button').click();
       assert.equal(await tab.locator('#filter-status').inputValue(), 'pending_approval');
+      assert.equal(await tab.locator('#filter-waiting').inputValue(), `approver:${APPROVERS[0]}`);
       assert.equal(await tab.locator('#match-count').textContent(), `${expectedQueue.toLocaleString('en-US')} of 5,001 models`);
+      const waiting = await tab.locator('#results-table .cell-waiting').allTextContents();
+      assert.ok(waiting.every((text) => text.includes(APPROVERS[0])), waiting.join(','));
       await screenshot(page, 'promotion-tab-pending.png');
     });
 

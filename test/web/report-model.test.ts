@@ -4,7 +4,9 @@ import {
   filterRows,
   groupPendingByApprover,
   listPlants,
+  listWaitedForApprovers,
   mergeResults,
+  NO_FILTER,
   safeRegistryLink,
   type LoadedResult,
 } from '../../web/promotion-tab/report-model';
@@ -84,22 +86,36 @@ describe('filterRows', function () {
   const keysOf = (filter: Parameters<typeof filterRows>[1]) => filterRows(rows, filter).map((row) => row.entry.key);
 
   it('returns every row without filters', function () {
-    assert.equal(keysOf({ plant: '', status: '', search: '' }).length, 5);
+    assert.equal(keysOf(NO_FILTER).length, 5);
   });
 
   it('combines plant and status', function () {
-    assert.deepEqual(keysOf({ plant: 'PLANT2', status: 'pending_approval', search: '' }), [
+    assert.deepEqual(keysOf({ ...NO_FILTER, plant: 'PLANT2', status: 'pending_approval' }), [
       'PLANT2:plant2-model:9',
       'PLANT2:plant2-model:10',
     ]);
   });
 
   it('requires every search word, ignoring case', function () {
-    assert.deepEqual(keysOf({ plant: '', status: '', search: '  ALICE   pending ' }), ['PLANT2:plant2-model:10']);
+    assert.deepEqual(keysOf({ ...NO_FILTER, search: '  ALICE   pending ' }), ['PLANT2:plant2-model:10']);
+  });
+
+  it('selects models waiting for an approver', function () {
+    assert.deepEqual(keysOf({ ...NO_FILTER, waitingFor: 'bob' }), ['PLANT2:plant2-model:9', 'PLANT2:plant2-model:10']);
+  });
+
+  it('selects pending models naming nobody', function () {
+    assert.deepEqual(keysOf({ ...NO_FILTER, waitingFor: '' }), ['PLANT3:plant3-model:1']);
   });
 
   it('searches the job name', function () {
-    assert.deepEqual(keysOf({ plant: '', status: '', search: 'job a' }).length, 3);
+    assert.deepEqual(keysOf({ ...NO_FILTER, search: 'job a' }).length, 3);
+  });
+});
+
+describe('listWaitedForApprovers', function () {
+  it('lists approvers of pending models once', function () {
+    assert.deepEqual(listWaitedForApprovers(mergeResults(twoJobs())), ['alice', 'bob']);
   });
 });
 

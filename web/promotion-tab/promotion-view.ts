@@ -12,7 +12,9 @@ import {
   filterRows,
   groupPendingByApprover,
   listPlants,
+  listWaitedForApprovers,
   mergeResults,
+  NO_FILTER,
   type PromotionReport,
   type ReportRow,
   type RowFilter,
@@ -25,7 +27,7 @@ export type LoadOutcome = { kind: 'results'; models: number } | { kind: 'empty' 
 export class PromotionView {
   private rows: ReportRow[] = [];
   private filtered: ReportRow[] = [];
-  private filter: RowFilter = { plant: '', status: '', search: '' };
+  private filter: RowFilter = NO_FILTER;
   private page = 0;
   private showSource = false;
   private filterBar: FilterBar | undefined;
@@ -73,12 +75,13 @@ export class PromotionView {
   private showReport(report: PromotionReport): void {
     this.rows = mergeResults(report.results);
     this.showSource = new Set(this.rows.map((row) => row.source)).size > 1;
-    this.filter = { plant: '', status: '', search: '' };
+    this.filter = NO_FILTER;
     this.page = 0;
 
     const counts = countByStatus(this.rows);
     this.filterBar = createFilterBar({
       plants: listPlants(this.rows),
+      approvers: listWaitedForApprovers(this.rows),
       filter: this.filter,
       total: this.rows.length,
       onChange: (filter) => this.applyFilter(filter),
@@ -93,7 +96,7 @@ export class PromotionView {
       renderPendingPanel({
         queues: groupPendingByApprover(this.rows),
         pendingCount: counts.pending_approval,
-        onShowApprover: (approver) => this.applyFilter({ plant: '', status: 'pending_approval', search: approver }),
+        onShowApprover: (approver) => this.applyFilter({ ...NO_FILTER, status: 'pending_approval', waitingFor: approver }),
       }),
       renderUnmatchedApprovals(report),
       this.filterBar.element,

@@ -64,6 +64,19 @@ export interface RowFilter {
   status: ResultStatus | '';
   /** Free text; every whitespace-separated word must occur in the row. */
   search: string;
+  /**
+   * Approver that pending models still wait for, or null for no approver filter. '' selects
+   * pending models that name nobody, as `groupPendingByApprover` does.
+   */
+  waitingFor: string | null;
+}
+
+export const NO_FILTER: RowFilter = { plant: '', status: '', search: '', waitingFor: null };
+
+function waitsFor(row: ReportRow, approver: string): boolean {
+  if (row.entry.status !== 'pending_approval') return false;
+  const waitingFor = row.entry.waiting_for ?? [];
+  return approver === '' ? waitingFor.length === 0 : waitingFor.includes(approver);
 }
 
 /** A pending model grouped under one approver it still waits for. */
@@ -140,6 +153,16 @@ export function countByStatus(rows: readonly ReportRow[]): StatusCounts {
   return counts;
 }
 
+/** Distinct approvers that pending models wait for, in natural order. */
+export function listWaitedForApprovers(rows: readonly ReportRow[]): string[] {
+  const approvers = new Set<string>();
+  for (const row of rows) {
+    if (row.entry.status !== 'pending_approval') continue;
+    for (const approver of row.entry.waiting_for ?? []) approvers.add(approver);
+  }
+  return [...approvers].sort(collator.compare);
+}
+
 /** Distinct plant IDs in natural order (PLANT2 before PLANT10). */
 export function listPlants(rows: readonly ReportRow[]): string[] {
   const plants = new Set<string>();
@@ -155,6 +178,7 @@ export function filterRows(rows: readonly ReportRow[], filter: RowFilter): Repor
     (row) =>
       (filter.plant === '' || row.entry.plant_id === filter.plant) &&
       (filter.status === '' || row.entry.status === filter.status) &&
+      (filter.waitingFor === null || waitsFor(row, filter.waitingFor)) &&
       words.every((word) => row.searchText.includes(word)),
   );
 }

@@ -1,9 +1,11 @@
 import type { ResultStatus } from '../../../src/report/promotion-result';
-import { RESULT_STATUSES, STATUS_LABELS, type RowFilter } from '../report-model';
+import { NO_FILTER, RESULT_STATUSES, STATUS_LABELS, type RowFilter } from '../report-model';
 import { el, formatCount } from './dom';
 
 export interface FilterBarProps {
   plants: readonly string[];
+  /** Approvers that pending models wait for. */
+  approvers: readonly string[];
   filter: RowFilter;
   total: number;
   onChange(filter: RowFilter): void;
@@ -19,11 +21,21 @@ export interface FilterBar {
 /** Waits this long after the last key press before filtering, so typing stays smooth. */
 const SEARCH_DELAY_MS = 150;
 
+// Option values of the approver picker. Approver names get a prefix, so no name can collide
+// with the values for "no approver filter" and "pending without a name".
+const ANY_APPROVER = 'any';
+const NO_APPROVER_NAMED = 'none';
+const APPROVER_PREFIX = 'approver:';
+
 function option(value: string, label: string): HTMLOptionElement {
   return el('option', { attributes: { value } }, label);
 }
 
-/** Plant and status pickers, a text search and the number of matching models. */
+function labelled(control: HTMLElement, label: string, className = 'filter'): HTMLElement {
+  return el('label', { className, attributes: { for: control.id } }, el('span', 'filter__label', label), control);
+}
+
+/** Creates the plant, status and approver pickers, the text search and the count of matches. */
 export function createFilterBar(props: FilterBarProps): FilterBar {
   let current = props.filter;
   const change = (next: Partial<RowFilter>) => props.onChange({ ...current, ...next });
@@ -44,6 +56,24 @@ export function createFilterBar(props: FilterBarProps): FilterBar {
   );
   status.addEventListener('change', () => change({ status: status.value as ResultStatus | '' }));
 
+  const approver = el(
+    'select',
+    { className: 'filter__control', attributes: { id: 'filter-waiting' } },
+    option(ANY_APPROVER, 'Anyone'),
+    ...props.approvers.map((name) => option(APPROVER_PREFIX + name, name)),
+    option(NO_APPROVER_NAMED, 'No approver named'),
+  );
+  approver.addEventListener('change', () => {
+    const value = approver.value;
+    if (value === ANY_APPROVER) {
+      change({ waitingFor: null });
+    } else if (value === NO_APPROVER_NAMED) {
+      change({ waitingFor: '' });
+    } else {
+      change({ waitingFor: value.slice(APPROVER_PREFIX.length) });
+    }
+  });
+
   const search = el('input', {
     className: 'filter__control filter__search',
     attributes: {
@@ -63,7 +93,7 @@ export function createFilterBar(props: FilterBarProps): FilterBar {
   const clear = el('button', { className: 'button', attributes: { type: 'button', id: 'filter-clear' } }, 'Clear filters');
   clear.addEventListener('click', () => {
     clearTimeout(timer);
-    props.onChange({ plant: '', status: '', search: '' });
+    props.onChange(NO_FILTER);
   });
 
   const count = el('span', { className: 'filter-bar__count', attributes: { id: 'match-count', 'aria-live': 'polite' } });
@@ -71,9 +101,10 @@ export function createFilterBar(props: FilterBarProps): FilterBar {
   const element = el(
     'div',
     { className: 'filter-bar', attributes: { role: 'search' } },
-    el('label', { className: 'filter', attributes: { for: 'filter-plant' } }, el('span', 'filter__label', 'Plant'), plant),
-    el('label', { className: 'filter', attributes: { for: 'filter-status' } }, el('span', 'filter__label', 'Status'), status),
-    el('label', { className: 'filter filter--grow', attributes: { for: 'filter-search' } }, el('span', 'filter__label', 'Search'), search),
+    labelled(plant, 'Plant'),
+    labelled(status, 'Status'),
+    labelled(approver, 'Waiting for'),
+    labelled(search, 'Search', 'filter filter--grow'),
     clear,
     count,
   );
@@ -82,8 +113,16 @@ export function createFilterBar(props: FilterBarProps): FilterBar {
     current = filter;
     plant.value = filter.plant;
     status.value = filter.status;
+    if (filter.waitingFor === null) {
+      approver.value = ANY_APPROVER;
+    } else if (filter.waitingFor === '') {
+      approver.value = NO_APPROVER_NAMED;
+    } else {
+      approver.value = APPROVER_PREFIX + filter.waitingFor;
+    }
     if (search.value !== filter.search) search.value = filter.search;
-    const active = filter.plant !== '' || filter.status !== '' || filter.search !== '';
+
+    const active = filter.plant !== '' || filter.status !== '' || filter.search !== '' || filter.waitingFor !== null;
     clear.disabled = !active;
     count.textContent = active
       ? `${formatCount(matchCount)} of ${formatCount(props.total)} models`
