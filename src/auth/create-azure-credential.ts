@@ -19,9 +19,9 @@ import { requestOidcToken } from './oidc-token';
 import { SignInError } from './sign-in-error';
 
 /**
- * Authority hosts of the public and sovereign Azure clouds. For these, MSAL may validate the
- * authority through instance discovery; any other host (Azure Stack, a test server) is
- * trusted as configured, so MSAL sends requests to that host only.
+ * Authority hosts of the public and sovereign Azure clouds, for which MSAL may validate the
+ * authority through instance discovery. Any other host (Azure Stack, a test server) is trusted
+ * as configured, so MSAL sends requests to that host only.
  */
 const KNOWN_AUTHORITY_HOSTS = new Set(['login.microsoftonline.com', 'login.windows.net', 'login.microsoftonline.us', 'login.chinacloudapi.cn', 'login.partner.microsoftonline.cn']);
 
@@ -102,8 +102,8 @@ function buildCredential(connection: AzureRmConnection, deps: CredentialDeps, ma
       return new ClientAssertionCredential(connection.tenantId, connection.clientId, getAssertion, authorityOptions(connection.authorityHost, deps));
     }
     case 'ManagedServiceIdentity':
-      // NOTE: managed identity works only on self-hosted agents running on Azure compute; the
-      // tests cannot reach an identity endpoint, so this branch is not exercised by them.
+      // NOTE: managed identity works only on self-hosted agents running on Azure compute. The
+      // tests cannot reach an identity endpoint, so no test runs this branch.
       return connection.clientId ? new ManagedIdentityCredential({ clientId: connection.clientId, ...deps.identityOptions }) : new ManagedIdentityCredential({ ...deps.identityOptions });
     case 'DeveloperCredential':
       return new DefaultAzureCredential({ ...deps.identityOptions });

@@ -19,7 +19,7 @@ export interface AzureMlRegistryConfig {
   /** Registry the models are promoted to; its resource group and subscription default to the workspace's. */
   registry: RegistryScope;
   promotionMethod: AzureMlPromotionMethod;
-  /** Registry discovery URL of the connection's cloud; undefined when unknown, which only the import method minds. */
+  /** Registry discovery URL of the connection's cloud, which only the import method needs; undefined when unknown. */
   discoveryUrl?: string;
 }
 

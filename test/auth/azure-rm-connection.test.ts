@@ -14,7 +14,12 @@ function inputs(endpoint: { url?: string; scheme?: string; auth?: Record<string,
     variable: (name) => variables[name],
     endpointUrl: (id) => (id === ID ? endpoint.url : undefined),
     endpointScheme: (id) => (id === ID ? endpoint.scheme : undefined),
-    endpointAuthParameter: (id, key) => (id === 'SYSTEMVSSCONNECTION' && key === 'AccessToken' ? jobToken : id === ID ? endpoint.auth?.[key] : undefined),
+    endpointAuthParameter: (id, key) => {
+      if (id === 'SYSTEMVSSCONNECTION') {
+        return key === 'AccessToken' ? jobToken : undefined;
+      }
+      return id === ID ? endpoint.auth?.[key] : undefined;
+    },
     endpointData: (id, key) => (id === ID ? endpoint.data?.[key] : undefined),
   };
 }

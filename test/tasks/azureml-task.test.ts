@@ -36,7 +36,7 @@ describe('PromoteModels task with Azure ML', function () {
   let fake: FakeAzure;
   let workspace: Workspace;
 
-  /** The environment the agent sets for an AzureRM connection of the fake cloud. */
+  /** Returns the environment variables the agent sets for an AzureRM connection of the fake cloud. */
   function connectionVariables(id: string, scheme: string, parameters: Record<string, string>): Record<string, string> {
     return {
       [`ENDPOINT_URL_${id}`]: `${fake.url}/`,
@@ -87,7 +87,7 @@ describe('PromoteModels task with Azure ML', function () {
     return run;
   }
 
-  /** Every secret and token of the run, as the fake server handed them out or received them. */
+  /** Returns every secret and token of the run: those the test configured and those the fake server issued. */
   function secrets(): string[] {
     return [CLIENT_SECRET, JOB_ACCESS_TOKEN, ...fake.issuedAccessTokens, ...fake.issuedOidcTokens];
   }
@@ -113,7 +113,7 @@ describe('PromoteModels task with Azure ML', function () {
     return await readValidJson<PromotionResult>(workspace.resultFile, 'promotion_result.schema.json');
   }
 
-  /** Returns the model name of every publish request the server received, answered or faulted. */
+  /** Returns the model name of every publish request the server received, including those that got an injected fault. */
   function publishRequests(): string[] {
     return fake.requests
       .filter((request) => request.method === 'POST' && /\/workspaces\/[^/]+\/models\/[^/]+\/versions\/[^/]+\/publish\?/.test(request.path))
@@ -133,7 +133,7 @@ describe('PromoteModels task with Azure ML', function () {
     workspace = await createWorkspace();
     await writeJson(path.join(workspace.root, 'registered_models.json'), { models: MODELS });
     await writeJson(path.join(workspace.root, 'approval_status.json'), APPROVALS);
-    // Retry-After of 1 s keeps the runs short; the specification asks for 10 to 600 s.
+    // A Retry-After of 1 s keeps the runs short, although the specification allows only 10 to 600 s.
     fake = await startFakeAzure(tls, {
       tenantId: TENANT,
       principals: [

@@ -127,7 +127,7 @@ export class ArmClient {
 
   /**
    * `ModelVersions_Publish`: copies a workspace model version into a registry. The service
-   * answers 200, or 202 with a `Location` to poll; 409 means the destination already exists.
+   * returns 200, or 202 with a `Location` to poll, and 409 when the destination already exists.
    */
   async publishModelVersion(
     workspace: WorkspaceScope,

@@ -8,9 +8,9 @@ import { AzureMlRegistry } from './azureml-registry';
 
 /** Time limit of one ARM request, in milliseconds. */
 const REQUEST_TIMEOUT_MS = 60_000;
-/** Poll delay of a long-running operation that sends no `Retry-After`; ARM asks for 10 to 600 seconds. */
+/** Poll delay of a long-running operation that sends no `Retry-After`; the publish specification allows 10 to 600 seconds. */
 const DEFAULT_POLL_DELAY_MS = 10_000;
-/** Longest wait for one publish or import to finish; a copy that takes longer is reported failed and found by the next run. */
+/** Maximum time spent polling one publish or import. A copy that takes longer is reported failed, and the next run finds it in the registry. */
 const MAX_POLL_MS = 30 * 60_000;
 
 export interface AzureMlRegistryDeps {

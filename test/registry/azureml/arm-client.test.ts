@@ -15,7 +15,7 @@ describe('ArmClient', () => {
   let sleeps: number[];
   let lines: string[];
 
-  /** A client whose sleeps only advance a virtual clock, so Retry-After values are checked without waiting. */
+  /** Creates a client whose sleeps only advance a virtual clock, so Retry-After values are checked without waiting. */
   function client(overrides: { maxPollMs?: number } = {}): ArmClient {
     const token = fake.issueAccessToken();
     let clock = 0;

@@ -10,8 +10,8 @@ import type { TestCertificates } from './test-certificates';
  * A local stand-in for the Azure services the azureml registry talks to, on one HTTPS port
  * of 127.0.0.1:
  * - Azure Resource Manager for the Azure Machine Learning operations the client calls. Every
- *   request is checked against the saved OpenAPI specification and every JSON answer is
- *   checked against the response schema; mismatches land in `violations`.
+ *   request is checked against the saved OpenAPI specification and every JSON response body
+ *   against the response schema. Mismatches are added to `violations`.
  * - A Microsoft Entra ID (AAD v2) authority: the OpenID configuration document and the token
  *   endpoint, which checks client secrets, signed certificate assertions and federated
  *   assertions the way the real one does.
@@ -37,7 +37,7 @@ export interface FakeAzureOptions {
   ado?: { accessToken: string; serviceConnectionId: string };
   /** `Retry-After` of long-running operations, in seconds. */
   retryAfterSeconds?: number;
-  /** Number of polls that still answer 202 before a publish or import completes. */
+  /** Number of polls that still return 202 before a publish or import completes. */
   pollsBeforeDone?: number;
   /** Items per page of list operations. */
   pageSize?: number;
@@ -47,7 +47,7 @@ export interface Fault {
   method?: string;
   /** The fault applies to requests whose path contains this text. */
   pathIncludes: string;
-  /** Answer with this status and an ARM error body; or `reset` to destroy the connection. */
+  /** Status of the ARM error response; ignored when `reset` destroys the connection instead. */
   status?: number;
   reset?: boolean;
   retryAfter?: string;
@@ -291,6 +291,7 @@ export class FakeAzure {
     // checked against the shape the Python SDK sends (ResourceManagementAssetReferenceData).
     const match = /^\/mferp\/managementfrontend\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/registries\/([^/]+)\/import$/.exec(url.pathname);
     const properties = (body as { properties?: Record<string, unknown> } | undefined)?.properties;
+
     const problems: string[] = [];
     if (method !== 'POST' || !match) {
       problems.push(`${method} ${url.pathname} is not the registry import path`);
@@ -306,11 +307,13 @@ export class FakeAzure {
       this.violations.push(`registry import: ${problems.join('; ')}`);
       return sendJson(response, 400, armError('InvalidRequest', problems.join('; ')));
     }
+
     const sourceMatch = /^azureml:\/\/locations\/([^/]+)\/workspaces\/([^/]+)\/models\/([^/]+)\/versions\/([^/]+)$/.exec(String(properties.sourceAssetId));
     const workspace = [...this.workspaces.values()].find((candidate) => candidate.workspaceId === sourceMatch?.[2] && candidate.location === sourceMatch?.[1]);
     if (!sourceMatch || !workspace?.models.has(`${sourceMatch[3]}/${sourceMatch[4]}`)) {
       return sendJson(response, 404, armError('UserError', `Source asset ${String(properties.sourceAssetId)} not found.`));
     }
+
     const registry = registryKey(decodeURIComponent(match[1] ?? ''), decodeURIComponent(match[2] ?? ''), decodeURIComponent(match[3] ?? ''));
     const destination = `${registry}/${String(properties.destinationName)}/${String(properties.destinationVersion)}`;
     if (this.registryVersions.has(destination)) {

@@ -6,10 +6,10 @@ import type { ValidateFunction } from 'ajv';
 
 /**
  * Validates requests and responses against the saved Azure Machine Learning OpenAPI 2.0
- * specification (api-version 2024-04-01). The specification follows AutoRest semantics,
- * where `allOf` plus `additionalProperties: false` on both base and child means "inherit the
- * base's properties"; a plain JSON Schema validator would reject the specification's own
- * examples, so `allOf` is merged into the schema before compiling.
+ * specification (api-version 2024-04-01). The specification follows AutoRest semantics, where
+ * `allOf` plus `additionalProperties: false` on both base and child means "inherit the base's
+ * properties". A plain JSON Schema validator would reject the specification's own examples, so
+ * `allOf` is merged into the schema before compiling.
  */
 
 type Json = Record<string, unknown>;

@@ -1,10 +1,9 @@
 import * as https from 'node:https';
 
 /**
- * A `fetch` for in-process tests that trusts the test CA. Node reads NODE_EXTRA_CA_CERTS only
- * at start-up and Node 20's global `fetch` takes no CA option, so tests that call the fake
- * server from the mocha process send their requests through `https.request` with `ca` set.
- * Spawned tasks use the real global `fetch` with NODE_EXTRA_CA_CERTS instead.
+ * Creates a `fetch` for in-process tests that trusts the test CA. Node reads NODE_EXTRA_CA_CERTS
+ * only at start-up and Node 20's global `fetch` takes no CA option, so this one sends requests
+ * through `https.request` with `ca` set. Spawned tasks use the real global `fetch` instead.
  */
 export function createTrustedFetch(caPem: string): typeof fetch {
   const agent = new https.Agent({ ca: caPem, keepAlive: false });
