@@ -103,7 +103,7 @@ function decideApproved(entry: ApprovalEntry, plantApprovers: PlantApprovers | u
   return {
     outcome: 'pending',
     rule: 'approvals_missing',
-    reason: `The entry is approved, but ${noCountedApproval} of plant ${plant}; one of ${describeApprovers(plantApprovers.approvers)} must approve.`,
+    reason: `The entry is approved, but ${noCountedApproval} of plant ${plant}; ${whoMustApprove(plantApprovers)} must approve.`,
     missingApprovers: [...plantApprovers.approvers],
   };
 }
@@ -195,8 +195,16 @@ function askToApprove(plantApprovers: PlantApprovers | undefined): string {
   if (plantApprovers === undefined || plantApprovers.approvers.length === 0) {
     return 'change the entry to "approved" once the plant agrees';
   }
-  const quantifier = plantApprovers.policy === 'all' ? 'all of' : 'one of';
-  return `${quantifier} ${describeApprovers(plantApprovers.approvers)} must approve before the entry is changed to "approved"`;
+  return `${whoMustApprove(plantApprovers)} must approve before the entry is changed to "approved"`;
+}
+
+/** Names the approvers who must approve, with "one of" or "all of" when the plant has several. */
+function whoMustApprove(plantApprovers: PlantApprovers): string {
+  const names = describeApprovers(plantApprovers.approvers);
+  if (plantApprovers.approvers.length === 1) {
+    return names;
+  }
+  return plantApprovers.policy === 'all' ? `all of ${names}` : `one of ${names}`;
 }
 
 /** Raises on a value outside a union type, which only untyped callers can pass. */

@@ -54,7 +54,7 @@ const cases: DecisionCase[] = [
     model: model('PLANT001', 'm', '5'),
     outcome: 'pending',
     rule: 'status_pending',
-    reason: 'one of John Doe <john.doe@company.com> must approve',
+    reason: 'John Doe <john.doe@company.com> must approve before',
     missing: ['john.doe@company.com'],
   },
   {
