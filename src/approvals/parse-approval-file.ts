@@ -142,7 +142,7 @@ function checkRuleBounds(rules: unknown, source: string, lineOf: LineLookup): Pr
   return problems;
 }
 
-/** Builds the typed file from a root object that passed validation. */
+/** Builds the typed file from a root object that passed validation. Optional fields that are absent stay absent. */
 function buildApprovalFile(root: Record<string, unknown>): ApprovalFile {
   const entries = new Map<string, ApprovalEntry>();
   for (const [key, value] of Object.entries(root)) {
@@ -157,19 +157,20 @@ function buildApprovalFile(root: Record<string, unknown>): ApprovalFile {
     const object = value as { status: ApprovalStatus; approvals?: ApprovalRecord[] };
     const entry: ApprovalEntry = { key, plantId, modelName, version, status: object.status };
     if (object.approvals !== undefined) {
-      entry.approvals = object.approvals.map(({ approver, at, comment }) => ({ approver, at, comment }));
+      entry.approvals = object.approvals.map((record) => withoutUndefined({ approver: record.approver, at: record.at, comment: record.comment }));
     }
     entries.set(key, entry);
   }
 
+  const rules = (root.auto_approve_rules as AutoApproveRule[] | undefined) ?? [];
   return {
     autoApprovePlants: [...((root.auto_approve_plants as string[] | undefined) ?? [])],
-    autoApproveRules: ((root.auto_approve_rules as AutoApproveRule[] | undefined) ?? []).map(({ metric, min, max, plants }) => ({
-      metric,
-      min,
-      max,
-      plants: plants === undefined ? undefined : [...plants],
-    })),
+    autoApproveRules: rules.map((rule) => withoutUndefined({ metric: rule.metric, min: rule.min, max: rule.max, plants: rule.plants === undefined ? undefined : [...rule.plants] })),
     entries,
   };
+}
+
+/** Copies an object without its `undefined` properties, so that absent optional fields stay absent. */
+function withoutUndefined<T extends object>(object: T): T {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
 }

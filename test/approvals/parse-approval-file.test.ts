@@ -36,8 +36,8 @@ describe('parseApprovalFile', () => {
 
     assert.deepEqual(file.autoApprovePlants, ['TEST_PLANT', 'DEV_PLANT']);
     assert.deepEqual(file.autoApproveRules, [
-      { metric: 'accuracy', min: 0.9, max: undefined, plants: ['PLANT002'] },
-      { metric: 'latency_ms', min: undefined, max: 50, plants: undefined },
+      { metric: 'accuracy', min: 0.9, plants: ['PLANT002'] },
+      { metric: 'latency_ms', max: 50 },
     ]);
     assert.deepEqual([...file.entries.keys()], [
       'PLANT001:plant001-circuit01-model:5',
@@ -51,7 +51,10 @@ describe('parseApprovalFile', () => {
     assert.equal(plant003?.plantId, 'PLANT003');
     assert.equal(plant003?.modelName, 'plant003-circuit10-model');
     assert.equal(plant003?.version, '4');
-    assert.deepEqual(plant003?.approvals?.[0], { approver: 'bob.johnson@company.com', at: '2026-12-01T09:30:00Z', comment: 'line 3 ok' });
+    assert.deepEqual(plant003?.approvals, [
+      { approver: 'bob.johnson@company.com', at: '2026-12-01T09:30:00Z', comment: 'line 3 ok' },
+      { approver: 'alice.williams@company.com', at: '2026-12-02T14:00:00Z' },
+    ]);
     assert.equal(file.entries.get('TEST_PLANT:model:v2')?.version, 'v2');
     assert.equal(file.entries.get('PLANT001:plant001-circuit01-model:5')?.approvals, undefined);
   });
