@@ -21,10 +21,18 @@ interface HostEvent {
 }
 
 const matrix = [...matrixResults(3, 50, 100), hostileResult()];
+matrix[0].pipeline_run.attempt = '2';
 
-function attachment(index: number, result: PromotionResult | string): FixtureAttachment {
+/** The first attempt of the first matrix job, which failed every model and was rerun. */
+function firstAttemptOfJobOne(): PromotionResult {
+  const result = emptyResult(matrix[0].pipeline_run.job ?? '', '2026-12-04T09:00:00.000Z');
+  for (const entry of matrix[0].promoted) addEntry(result, { ...entry, status: 'failed', reason: 'timed out' });
+  return result;
+}
+
+function attachment(index: number, result: PromotionResult | string, name = `promotion_result_${index + 1}.json`): FixtureAttachment {
   return {
-    name: `promotion_result_${index + 1}.json`,
+    name,
     timelineId: 'b7e1a9d0-0000-4000-8000-000000000001',
     recordId: `c0ffee00-0000-4000-8000-00000000000${index + 1}`,
     body: typeof result === 'string' ? result : JSON.stringify(result),
@@ -48,7 +56,12 @@ function stageResult(): PromotionResult {
 
 const scenarios: Record<string, Scenario> = {
   showcase: { kind: 'build', buildId: 100, attachments: matrixResults(2, 6, 12).map((result, index) => attachment(index, result)) },
-  matrix: { kind: 'build', buildId: 101, attachments: matrix.map((result, index) => attachment(index, result)) },
+  // Every job names its attachment alike, as the task does; the record IDs tell them apart.
+  matrix: {
+    kind: 'build',
+    buildId: 101,
+    attachments: [...matrix, firstAttemptOfJobOne()].map((result, index) => attachment(index, result, 'promotion_result.json')),
+  },
   empty: { kind: 'build', buildId: 102, attachments: [] },
   'server-error': { kind: 'build', buildId: 103, attachments: { status: 500 } },
   partial: {
@@ -149,7 +162,7 @@ describe('promotion tab in Chromium', function () {
       assert.equal(events[0].method, 'initialHandshake');
       assert.ok(events.some((event) => event.method === 'getAccessToken'), 'the REST calls asked the host for a token');
       const requests = host.requests.filter((request) => request.path.includes('/builds/101/'));
-      assert.equal(requests.length, 1 + matrix.length, 'one list request and one download per attachment');
+      assert.equal(requests.length, 2 + matrix.length, 'one list request and one download per attachment');
       for (const request of requests) {
         assert.equal(request.authorization, 'Bearer test-access-token', request.path);
       }
@@ -169,6 +182,7 @@ describe('promotion tab in Chromium', function () {
         }
       }
       assert.equal(await tab.locator('#match-count').textContent(), '5,001 models');
+      assert.match((await tab.locator('#report-meta').textContent()) ?? '', /^4 results merged .* 1 from earlier job attempts not shown$/);
     });
 
     it('pages the table 100 rows at a time', async function () {

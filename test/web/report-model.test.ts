@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {
   countByStatus,
+  dropSupersededAttempts,
   filterRows,
   groupPendingByApprover,
   listPlants,
@@ -31,6 +32,40 @@ function twoJobs(): LoadedResult[] {
     { attachmentName: 'second.json', result: second },
   ];
 }
+
+describe('dropSupersededAttempts', function () {
+  function attempt(job: string, number: string | undefined, task: 'PromoteModels' | 'RequestApprovals' = 'PromoteModels'): LoadedResult {
+    const result = emptyResult(job, '2026-12-04T10:00:00.000Z');
+    result.task = task;
+    result.pipeline_run.attempt = number;
+    return { attachmentName: `${task}-${job}-${String(number)}`, result };
+  }
+
+  it('keeps the latest attempt of each job', function () {
+    const { current, superseded } = dropSupersededAttempts([attempt('A', '1'), attempt('A', '2'), attempt('B', '1')]);
+
+    assert.deepEqual(current.map((loaded) => loaded.attachmentName), ['PromoteModels-A-2', 'PromoteModels-B-1']);
+    assert.equal(superseded, 1);
+  });
+
+  it('keeps results without a job name', function () {
+    const { current } = dropSupersededAttempts([attempt('', '1'), attempt('', '2')]);
+
+    assert.equal(current.length, 2);
+  });
+
+  it('tells the two tasks of one job apart', function () {
+    const { current } = dropSupersededAttempts([attempt('A', '1', 'RequestApprovals'), attempt('A', '2')]);
+
+    assert.equal(current.length, 2);
+  });
+
+  it('counts a missing attempt as the first', function () {
+    const { current } = dropSupersededAttempts([attempt('A', undefined), attempt('A', '2')]);
+
+    assert.deepEqual(current.map((loaded) => loaded.attachmentName), ['PromoteModels-A-2']);
+  });
+});
 
 describe('mergeResults', function () {
   it('sorts rows by plant, model and version naturally', function () {

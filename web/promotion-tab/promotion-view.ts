@@ -9,6 +9,7 @@ import { renderEmpty, renderError, renderLoading, renderProblems } from './compo
 import { renderStatusSummary } from './components/status-summary';
 import {
   countByStatus,
+  dropSupersededAttempts,
   filterRows,
   groupPendingByApprover,
   listPlants,
@@ -72,7 +73,9 @@ export class PromotionView {
     return { kind: 'results', models: this.rows.length };
   }
 
-  private showReport(report: PromotionReport): void {
+  private showReport(loaded: PromotionReport): void {
+    const { current, superseded } = dropSupersededAttempts(loaded.results);
+    const report = { ...loaded, results: current };
     this.rows = mergeResults(report.results);
     this.showSource = new Set(this.rows.map((row) => row.source)).size > 1;
     this.filter = NO_FILTER;
@@ -89,7 +92,7 @@ export class PromotionView {
 
     replaceChildren(
       this.root,
-      renderHeader(report, () => void this.load()),
+      renderHeader(report, superseded, () => void this.load()),
       report.results.some((loaded) => loaded.result.dry_run) ? renderDryRunNotice() : null,
       renderProblems(report.problems),
       this.summarySlot,
@@ -153,7 +156,7 @@ function describeLoadError(error: unknown): string {
     : `Reading the attachments failed: ${detail}`;
 }
 
-function renderHeader(report: PromotionReport, onRefresh: () => void): HTMLElement {
+function renderHeader(report: PromotionReport, superseded: number, onRefresh: () => void): HTMLElement {
   const jobs = report.results.length;
   const latest = report.results.map((loaded) => loaded.result.generated_at).sort().at(-1) ?? '';
   const registries = [...new Set(report.results.map((loaded) => `${loaded.result.registry.type}: ${loaded.result.registry.target}`))];
@@ -173,6 +176,7 @@ function renderHeader(report: PromotionReport, onRefresh: () => void): HTMLEleme
         { className: 'page-header__meta', attributes: { id: 'report-meta' } },
         `${formatCount(jobs)} ${jobs === 1 ? 'result' : 'results'} merged · last written ${formatTime(latest)}`,
         registries.length > 0 ? ` · registry ${registries.join(', ')}` : '',
+        superseded > 0 ? ` · ${formatCount(superseded)} from earlier job attempts not shown` : '',
       ),
     ),
     refresh,

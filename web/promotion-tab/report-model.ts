@@ -87,6 +87,33 @@ export interface ApproverQueue {
 
 const RESULT_LISTS = ['promoted', 'pending_approval', 'rejected', 'skipped', 'failed', 'would_promote'] as const;
 
+/**
+ * Drops results that a later attempt of the same job replaced. A rerun of failed jobs adds a
+ * new attachment while the earlier attempt's stays on the run, so both would otherwise count.
+ * Results without a job name are always kept.
+ */
+export function dropSupersededAttempts(results: readonly LoadedResult[]): { current: LoadedResult[]; superseded: number } {
+  const jobKey = (loaded: LoadedResult) => {
+    const { job } = loaded.result.pipeline_run;
+    return job ? `${loaded.result.task}\n${job}` : undefined;
+  };
+  const attemptOf = (loaded: LoadedResult) => {
+    const attempt = Number(loaded.result.pipeline_run.attempt);
+    return Number.isFinite(attempt) ? attempt : 1;
+  };
+
+  const latest = new Map<string, number>();
+  for (const loaded of results) {
+    const key = jobKey(loaded);
+    if (key !== undefined) latest.set(key, Math.max(latest.get(key) ?? 0, attemptOf(loaded)));
+  }
+  const current = results.filter((loaded) => {
+    const key = jobKey(loaded);
+    return key === undefined || attemptOf(loaded) === latest.get(key);
+  });
+  return { current, superseded: results.length - current.length };
+}
+
 /** Flattens every result document into rows sorted by plant, model and version. */
 export function mergeResults(results: readonly LoadedResult[]): ReportRow[] {
   const rows: ReportRow[] = [];
