@@ -5,6 +5,7 @@ import { UNLISTED_MODEL_ACTIONS, type UnlistedModelAction } from '../decision/de
 import { compilePlantIdPattern } from '../models/parse-models-file';
 import { RESULT_ON_PENDING_VALUES, type PathSetting, type ResultOnPending, type TaskConfig } from '../promotion/task-config';
 import { quote } from '../text/neutralize';
+import { readModelsQuery } from '../registry/azureml/read-models-query';
 import { readRegistryConfig } from './read-registry-config';
 import type { TaskInputs } from './task-inputs';
 
@@ -59,6 +60,7 @@ export function readTaskConfig(inputs: TaskInputs, task: TaskName): TaskConfig {
 
   if (task === 'PromoteModels') {
     config.registry = readRegistryConfig(inputs, problems, workingDirectory);
+    config.modelsQuery = readModelsQuery(inputs, config.registry, problems);
     config.dryRun = readBoolean(inputs, 'dryRun', false, problems);
     config.concurrency = readConcurrency(inputs, problems);
     config.resultOnPending = readEnum<ResultOnPending>(inputs, 'resultOnPending', RESULT_ON_PENDING_VALUES, 'succeeded', problems);

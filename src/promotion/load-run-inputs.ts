@@ -24,7 +24,7 @@ export interface RunInputs {
  * files is collected, and one `ValidationError` lists them all, so the user fixes everything
  * in one round. Nothing has been changed when it throws.
  */
-export async function loadRunInputs(config: TaskConfig, host: PipelineHost): Promise<RunInputs> {
+export async function loadRunInputs(config: TaskConfig, host: PipelineHost, listModels?: () => Promise<RegisteredModel[]>): Promise<RunInputs> {
   const problems: Problem[] = [];
   const failures: ValidationError[] = [];
   const parse = <T>(file: TextFile | undefined, parser: (file: TextFile) => T): T | undefined => {
@@ -42,11 +42,12 @@ export async function loadRunInputs(config: TaskConfig, host: PipelineHost): Pro
     }
   };
 
-  const modelsText = await readRequiredFile(config.modelsFile, 'models file (input modelsFile)', 'Point modelsFile at the registered_models.json the registration step wrote', problems);
+  const modelsText =
+    config.modelsQuery === undefined ? await readRequiredFile(config.modelsFile, 'models file (input modelsFile)', 'Point modelsFile at the registered_models.json the registration step wrote', problems) : undefined;
   const approvalText = await readRequiredFile(config.approvalFile.path, 'approval file (input approvalFile)', 'Create the file (it may contain just {}) or point approvalFile at it', problems);
   const approversText = await readApproversFile(config, host, problems);
 
-  const models = parse(modelsText, (file) => parseModelsFile(file.text, file.path, { plantIdPattern: config.plantIdPattern }));
+  const models = config.modelsQuery === undefined ? parse(modelsText, (file) => parseModelsFile(file.text, file.path, { plantIdPattern: config.plantIdPattern })) : await listQueriedModels(listModels, failures);
   const approvalFile = parse(approvalText, (file) => parseApprovalFile(file.text, file.path));
   const approvers = parse(approversText, (file) => parseApproversFile(file.text, file.path));
 
@@ -60,6 +61,22 @@ export async function loadRunInputs(config: TaskConfig, host: PipelineHost): Pro
     approvalFileSha256: createHash('sha256').update(approvalText.bytes).digest('hex'),
     approvers: approvers ?? new Map(),
   };
+}
+
+/** Lists the models of the run from the registry's workspace; a `ValidationError` joins the other files' problems. */
+async function listQueriedModels(listModels: (() => Promise<RegisteredModel[]>) | undefined, failures: ValidationError[]): Promise<RegisteredModel[] | undefined> {
+  if (listModels === undefined) {
+    throw new Error('modelsSource is workspace, but the registry cannot list the models of the run.');
+  }
+  try {
+    return await listModels();
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      failures.push(error);
+      return undefined;
+    }
+    throw error;
+  }
 }
 
 async function readRequiredFile(filePath: string, description: string, fix: string, problems: Problem[]): Promise<TextFile | undefined> {

@@ -4,6 +4,7 @@ import { InputError, ModelsFileError } from '../errors';
 import type { PipelineHost, TaskResultKind } from '../pipeline/pipeline-host';
 import type { PipelineRunInfo } from '../pipeline/read-pipeline-run';
 import { createRegistry } from '../registry/create-registry';
+import type { RegisteredModel } from '../models/registered-model';
 import type { ModelRegistry } from '../registry/model-registry';
 import type { RegistryConfig } from '../registry/registry-config';
 import { buildPromotionResult, describeNearMiss } from '../report/build-promotion-result';
@@ -42,8 +43,8 @@ export async function runPromotion(config: TaskConfig, deps: PromotionDeps): Pro
   }
 
   host.info('Loading the models, approval and approvers files.');
-  const inputs = await loadRunInputs(config, host);
   const registry = (deps.createRegistry ?? ((registryConfig) => createRegistry(registryConfig, { now: deps.now, setSecret: (value) => deps.host.setSecret(value) })))(config.registry);
+  const inputs = await loadRunInputs(config, host, workspaceModelLister(config, registry, host));
   host.info(`Loaded ${inputs.models.length} models and ${inputs.approvalFile.entries.size} approval entries.`);
   const nameProblems = registry.checkModels?.(inputs.models) ?? [];
   if (nameProblems.length > 0) {
@@ -79,6 +80,16 @@ export async function runPromotion(config: TaskConfig, deps: PromotionDeps): Pro
   const [taskResult, message] = promotionTaskResult(result, config);
   host.setResult(taskResult, message);
   return result;
+}
+
+/** Returns the function that lists the run's models when they come from the registry's workspace (`modelsSource: workspace`). */
+function workspaceModelLister(config: TaskConfig, registry: ModelRegistry, host: PipelineHost): (() => Promise<RegisteredModel[]>) | undefined {
+  const query = config.modelsQuery;
+  if (query === undefined || registry.listRunModels === undefined) {
+    return undefined;
+  }
+  const listRunModels = registry.listRunModels.bind(registry);
+  return () => listRunModels({ tags: query.tags, plantIdPattern: config.plantIdPattern }, (line) => host.debug(line));
 }
 
 interface SettleDeps extends PromotionDeps {

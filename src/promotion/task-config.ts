@@ -14,6 +14,8 @@ export interface PathSetting {
 /** Every input of both tasks, read once at the entry point and validated before any side effect. */
 export interface TaskConfig {
   modelsFile: string;
+  /** Set when the models of the run come from the Azure ML workspace by tag (input `modelsSource: workspace`) in place of `modelsFile`. */
+  modelsQuery?: { tags: string };
   plantIdPattern?: RegExp;
   approvalFile: PathSetting;
   approversFile: PathSetting;

@@ -54,4 +54,9 @@ export interface ModelRegistry {
    * the run can fail before its first registry call. Registries without naming rules omit it.
    */
   checkModels?(models: readonly RegisteredModel[]): Problem[];
+  /**
+   * Lists the models of the run from the registry's source (the Azure ML workspace) by tag, in
+   * place of registered_models.json. Only registries with such a source implement it.
+   */
+  listRunModels?(query: { tags: string; plantIdPattern?: RegExp }, log: (line: string) => void): Promise<RegisteredModel[]>;
 }

@@ -147,8 +147,9 @@ describe('PromoteModels task with Azure ML', function () {
     fake.addWorkspace(SUBSCRIPTION, 'rg-ml', 'ws-plants');
     fake.addRegistry(SUBSCRIPTION, 'rg-shared', 'plant-registry');
     for (const model of MODELS) {
-      fake.addWorkspaceModel(SUBSCRIPTION, 'rg-ml', 'ws-plants', model.model_name, String(model.version), { plant_id: model.plant_id });
+      fake.addWorkspaceModel(SUBSCRIPTION, 'rg-ml', 'ws-plants', model.model_name, String(model.version), { plant_id: model.plant_id, run_id: '4711' });
     }
+    fake.addWorkspaceModel(SUBSCRIPTION, 'rg-ml', 'ws-plants', 'plant001-circuit01-model', '4', { plant_id: 'PLANT001', run_id: '4690' });
   });
 
   afterEach(async () => {
@@ -236,6 +237,20 @@ describe('PromoteModels task with Azure ML', function () {
     assert.deepEqual(keys((await readResult()).promoted), [C01, C02]);
     assert.equal(fake.registryVersions.get(`${SUBSCRIPTION}/rg-shared/plant-registry/plant001-circuit01-model/5`)?.createdBy, 'import');
     assert.deepEqual(publishRequests(), []);
+  });
+
+  it('reads the models of the run by tag', async () => {
+    await rm(path.join(workspace.root, 'registered_models.json'));
+
+    const run = await promote(SECRET_CONNECTION, secretConnection(), { modelsSource: 'workspace', modelsTags: 'run_id=4711' });
+
+    assertTaskResult(run, 'Succeeded');
+    const result = await readResult();
+    assert.deepEqual(keys(result.promoted), [C01, C02]);
+    assert.deepEqual(keys(result.pending_approval), [C05]);
+    assert.deepEqual(keys(result.rejected), [C10]);
+    assert.ok(!fake.hasRegistryVersion(SUBSCRIPTION, 'rg-shared', 'plant-registry', 'plant001-circuit01-model', '4'));
+    assert.ok(fake.requests.some((request) => request.operationId === 'ModelVersions_List' && request.path.includes('tags=run_id%3D4711')));
   });
 
   it('rejects a version Azure ML cannot hold before any call', async () => {

@@ -1,10 +1,11 @@
 import type { Problem } from '../../errors';
-import { formatProblem } from '../../errors';
+import { ModelsFileError, formatProblem } from '../../errors';
 import type { RegisteredModel } from '../../models/registered-model';
 import type { ModelRegistry, PromotionOutcome, RegistryCallContext, RegistryLookup } from '../model-registry';
 import { ArmClient, registryPath, type ArmWorkspace, type RegistryDiscovery, type RegistryScope, type WorkspaceScope } from './arm-client';
 import { AzureMlError } from './azureml-error';
 import { checkAzureMlName } from './azureml-names';
+import { toRunModels } from './workspace-run-models';
 
 export const AZUREML_PROMOTION_METHODS = ['publish', 'import'] as const;
 /** `publish` is the ARM `ModelVersions_Publish` operation; `import` is the registry data-plane import that `az ml model share` uses. */
@@ -49,6 +50,25 @@ export class AzureMlRegistry implements ModelRegistry {
       problems.push(...[nameProblem, versionProblem].filter((problem): problem is Problem => problem !== undefined));
     }
     return problems;
+  }
+
+  /**
+   * Lists the models of the run from the workspace: every model version whose tags match
+   * `tags` (`name` or `name=value`, comma-separated). Throws `ModelsFileError` listing every
+   * version whose plant cannot be told, and when the query finds nothing.
+   */
+  async listRunModels(query: { tags: string; plantIdPattern?: RegExp }, log: (line: string) => void): Promise<RegisteredModel[]> {
+    const { workspace } = this.options;
+    const source = `models of workspace ${workspace.workspaceName} tagged ${query.tags} (input modelsTags)`;
+    const versions = await this.options.client.listWorkspaceModelVersions(workspace, query.tags, { log });
+    const { models, problems } = toRunModels(versions, query.plantIdPattern, source);
+    if (versions.length === 0) {
+      problems.push({ source, location: '', message: 'The query found no model version', allowed: 'tags that the registration step sets on the model versions of this run, for example run_id=$(Build.BuildId)' });
+    }
+    if (problems.length > 0) {
+      throw new ModelsFileError(source, problems);
+    }
+    return models;
   }
 
   async lookup(model: RegisteredModel, context: RegistryCallContext): Promise<RegistryLookup> {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 
 import type { RegisteredModel } from '../../../src/models/registered-model';
 import { ArmClient } from '../../../src/registry/azureml/arm-client';
+import { ModelsFileError } from '../../../src/errors';
 import { AzureMlError } from '../../../src/registry/azureml/azureml-error';
 import { AzureMlRegistry, type AzureMlPromotionMethod } from '../../../src/registry/azureml/azureml-registry';
 import type { FakeAzure } from '../../servers/arm/fake-azure';
@@ -139,6 +140,24 @@ describe('AzureMlRegistry', () => {
         `PLANT001:${'x'.repeat(256)}:1 Invalid Azure Machine Learning model name`,
       ],
     );
+  });
+
+  it('listRunModels returns the tagged versions', async () => {
+    fake.addWorkspaceModel(SUBSCRIPTION, 'rg-ml', 'ws-plants', 'plant002-circuit05-model', '2', { run_id: '7' });
+    fake.addWorkspaceModel(SUBSCRIPTION, 'rg-ml', 'ws-plants', 'plant002-circuit05-model', '3', { run_id: '8' });
+
+    const models = await registry().listRunModels({ tags: 'run_id=7', plantIdPattern: /^(plant\d+)-/ }, context.log);
+
+    assert.deepEqual(models, [{ plantId: 'PLANT002', modelName: 'plant002-circuit05-model', version: '2', tags: { run_id: '7' }, metrics: {} }]);
+  });
+
+  it('listRunModels rejects an empty result', async () => {
+    await assert.rejects(registry().listRunModels({ tags: 'run_id=nothing' }, context.log), (error: unknown) => {
+      assert.ok(error instanceof ModelsFileError);
+      assert.match(error.message, /The query found no model version/);
+      assert.match(error.message, /tagged run_id=nothing \(input modelsTags\)/);
+      return true;
+    });
   });
 
   it('import reads the workspace and discovery once', async () => {
