@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -62,7 +62,11 @@ export function buildTasksIfStale(): void {
     }
   }
 
-  tasksCopy ??= mkdtempSync(path.join(tmpdir(), 'built-tasks-'));
+  if (tasksCopy === undefined) {
+    const folder = mkdtempSync(path.join(tmpdir(), 'built-tasks-'));
+    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+    tasksCopy = folder;
+  }
   for (const folder of ['PromoteModelsIndividually', 'RequestApprovals'] satisfies TaskFolder[]) {
     cpSync(path.join(repositoryRoot, 'dist', 'tasks', folder), path.join(tasksCopy, folder), { recursive: true, force: true });
     if (!existsSync(path.join(tasksCopy, folder, 'index.js'))) {
