@@ -310,6 +310,21 @@ describe('promotion tab in Chromium', function () {
     await screenshot(page, 'promotion-tab.png');
   });
 
+  it('reloads the attachments on refresh', async function () {
+    await open('showcase');
+    const listRequests = () => host.requests.filter((request) => request.path.endsWith('/builds/100/attachments/promotion-result'));
+    const before = listRequests().length;
+
+    await tab.locator('#filter-plant').selectOption('PLANT002');
+    await tab.locator('#refresh').click();
+    await tab.locator('#match-count').filter({ hasText: /^72 models$/ }).waitFor();
+
+    assert.equal(listRequests().length, before + 1);
+    assert.equal(await tab.locator('#filter-plant').inputValue(), '');
+    const notifications = (await hostEvents(page)).filter((event) => event.method.startsWith('notifyLoad'));
+    assert.equal(notifications.length, 1, 'the host is notified once per page load');
+  });
+
   it('shows the empty state when the run has no results', async function () {
     const notification = await open('empty');
 
