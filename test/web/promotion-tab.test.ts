@@ -23,7 +23,7 @@ interface HostEvent {
 const matrix = [...matrixResults(3, 50, 100), hostileResult()];
 matrix[0].pipeline_run.attempt = '2';
 
-/** The first attempt of the first matrix job, which failed every model and was rerun. */
+/** Builds the first attempt of the first matrix job, which failed every model and was rerun. */
 function firstAttemptOfJobOne(): PromotionResult {
   const result = emptyResult(matrix[0].pipeline_run.job ?? '', '2026-12-04T09:00:00.000Z');
   for (const entry of matrix[0].promoted) addEntry(result, { ...entry, status: 'failed', reason: 'timed out' });
