@@ -44,10 +44,10 @@ export interface LocalRegistryMetadata {
  *
  * Promotion builds the version in a `.promoting-*` folder inside the root and renames it into
  * place, so a version folder is always complete. rename() fails with ENOTEMPTY or EEXIST when
- * the target folder has content, which makes a concurrent promotion of the same version end as
- * `already_promoted` instead of overwriting it. An empty target folder is replaced, because it
- * contains no model. A crash can leave a `.promoting-*` folder behind; lookups ignore it and it can be
- * deleted.
+ * the target folder has content. A concurrent promotion of the same version then ends as
+ * `already_promoted` instead of overwriting it, and a folder with other content fails the model.
+ * An empty target folder is replaced, because it contains no model. A crash can leave a
+ * `.promoting-*` folder behind. Lookups ignore it, and it can be deleted.
  */
 export class LocalRegistry implements ModelRegistry {
   readonly type = 'local' as const;
@@ -63,7 +63,8 @@ export class LocalRegistry implements ModelRegistry {
   async lookup(model: RegisteredModel, _context: RegistryCallContext): Promise<RegistryLookup> {
     const folder = this.versionFolder(model);
     try {
-      await stat(folder);
+      // Promotion renames complete folders into place, so a version is there exactly when its metadata is.
+      await stat(path.join(folder, LOCAL_REGISTRY_METADATA_FILE));
       return { exists: true, url: folder };
     } catch (error) {
       if (isNodeError(error) && error.code === 'ENOENT') {
@@ -166,11 +167,21 @@ async function moveIntoPlace(temporaryFolder: string, folder: string, context: R
   try {
     await rename(temporaryFolder, folder);
   } catch (error) {
-    if (isNodeError(error) && (error.code === 'ENOTEMPTY' || error.code === 'EEXIST')) {
-      context.log(`Another promotion created ${folder} first; it was left unchanged.`);
-      return { status: 'already_promoted', url: folder, attempts: 1 };
+    if (!isNodeError(error) || (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST')) {
+      throw error;
     }
-    throw error;
+    const promoted = await stat(path.join(folder, LOCAL_REGISTRY_METADATA_FILE)).then(
+      () => true,
+      () => false,
+    );
+    if (!promoted) {
+      throw new RegistryError(`The local registry folder ${folder} already has content but no ${LOCAL_REGISTRY_METADATA_FILE}, so it is not a promoted version. Move it away and run again.`, {
+        code: 'LOCAL_REGISTRY_CONFLICT',
+        cause: error,
+      });
+    }
+    context.log(`Another promotion created ${folder} first, so it was left unchanged.`);
+    return { status: 'already_promoted', url: folder, attempts: 1 };
   }
   return { status: 'promoted', url: folder, attempts: 1 };
 }

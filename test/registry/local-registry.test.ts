@@ -97,6 +97,33 @@ describe('LocalRegistry', () => {
     assert.deepEqual(await readdir(root), ['plant001-circuit01-model']);
   });
 
+  it('replaces an empty version folder', async () => {
+    const registry = new LocalRegistry(root, { now: () => NOW });
+    await mkdir(path.join(root, 'plant001-circuit01-model', '5'), { recursive: true });
+
+    assert.deepEqual(await registry.lookup(model(), context()), { exists: false });
+    const outcome = await registry.promote(model({ path: source }), context());
+
+    assert.equal(outcome.status, 'promoted');
+    assert.deepEqual((await readdir(path.join(root, 'plant001-circuit01-model', '5'))).sort(), ['files', 'model.json']);
+  });
+
+  it('rejects a foreign version folder', async () => {
+    const registry = new LocalRegistry(root, { now: () => NOW });
+    const folder = path.join(root, 'plant001-circuit01-model', '5');
+    await mkdir(folder, { recursive: true });
+    await writeFile(path.join(folder, 'notes.txt'), 'not a promotion');
+
+    await assert.rejects(registry.promote(model({ path: source }), context()), (error: unknown) => {
+      assert.ok(error instanceof RegistryError);
+      assert.equal(error.code, 'LOCAL_REGISTRY_CONFLICT');
+      assert.ok(error.message.includes(folder));
+      return true;
+    });
+    assert.deepEqual(await readdir(folder), ['notes.txt']);
+    assert.deepEqual((await readdir(root)).sort(), ['plant001-circuit01-model']);
+  });
+
   it('promotes metadata only without a path', async () => {
     const registry = new LocalRegistry(root, { now: () => NOW });
     const lines: string[] = [];
