@@ -103,7 +103,7 @@ function buildCredential(connection: AzureRmConnection, deps: CredentialDeps, ma
     }
     case 'ManagedServiceIdentity':
       // NOTE: managed identity works only on self-hosted agents running on Azure compute. The
-      // tests cannot reach an identity endpoint, so no test runs this branch.
+      // tests run this branch through MSAL's App Service source, never the VM metadata endpoint.
       return connection.clientId ? new ManagedIdentityCredential({ clientId: connection.clientId, ...deps.identityOptions }) : new ManagedIdentityCredential({ ...deps.identityOptions });
     case 'DeveloperCredential':
       return new DefaultAzureCredential({ ...deps.identityOptions });

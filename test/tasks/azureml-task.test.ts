@@ -13,6 +13,8 @@ const SUBSCRIPTION = '9c2b5e1f-3a4d-4e6f-8a7b-1c2d3e4f5a6b';
 /** GUIDs of digits only: the agent upper-cases endpoint variable names, and these survive that. */
 const SECRET_CONNECTION = '11111111-2222-3333-4444-555555555555';
 const FEDERATED_CONNECTION = '22222222-3333-4444-5555-666666666666';
+const MANAGED_IDENTITY_CONNECTION = '33333333-4444-5555-6666-777777777777';
+const IDENTITY_HEADER = 'identity-header-do-not-print-0123456789';
 const CLIENT_SECRET = 'Qx8~spn-client-secret-do-not-print-0123456789';
 const JOB_ACCESS_TOKEN = 'job-access-token-do-not-print-abcdefghijklmnop';
 
@@ -141,6 +143,7 @@ describe('PromoteModels task with Azure ML', function () {
         { clientId: 'federated-app', federated: true },
       ],
       ado: { accessToken: JOB_ACCESS_TOKEN, serviceConnectionId: FEDERATED_CONNECTION },
+      managedIdentity: { identityHeader: IDENTITY_HEADER, clientId: 'agent-identity' },
       retryAfterSeconds: 1,
       pollsBeforeDone: 1,
     });
@@ -228,6 +231,24 @@ describe('PromoteModels task with Azure ML', function () {
     const masked = run.commands.filter((command) => command.command === 'task.setsecret').map((command) => command.message);
     assert.ok(masked.includes(JOB_ACCESS_TOKEN));
     assert.ok(fake.issuedOidcTokens.every((token) => masked.includes(token)));
+  });
+
+  it('signs in with a managed identity', async () => {
+    // MSAL picks the App Service managed identity source when these two variables are set, which
+    // stands in for the instance metadata endpoint that tests must not reach.
+    const connection = {
+      ...connectionVariables(MANAGED_IDENTITY_CONNECTION, 'ManagedServiceIdentity', {}),
+      [`ENDPOINT_DATA_${MANAGED_IDENTITY_CONNECTION}_MSICLIENTID`]: 'agent-identity',
+      IDENTITY_ENDPOINT: `${fake.url}/msi/token`,
+      IDENTITY_HEADER: IDENTITY_HEADER,
+    };
+
+    const run = await promote(MANAGED_IDENTITY_CONNECTION, connection);
+
+    assertTaskResult(run, 'Succeeded');
+    assert.deepEqual(keys((await readResult()).promoted), [C01, C02]);
+    assert.ok(fake.tokenRequests.length >= 1);
+    assert.ok(fake.tokenRequests.every((request) => request.method === 'managedIdentity' && request.scope === `${fake.url}/`));
   });
 
   it('imports through the registry data plane', async () => {

@@ -35,6 +35,12 @@ export interface FakeAzureOptions {
   principals: FakePrincipal[];
   /** The job access token the Azure DevOps OIDC endpoint accepts, and the service connection it issues tokens for. */
   ado?: { accessToken: string; serviceConnectionId: string };
+  /**
+   * The App Service managed identity endpoint (`IDENTITY_ENDPOINT` at `/msi/token`), which MSAL
+   * uses when IDENTITY_ENDPOINT and IDENTITY_HEADER are set: the header value it checks and the
+   * client ID of the user-assigned identity.
+   */
+  managedIdentity?: { identityHeader: string; clientId: string };
   /** `Retry-After` of long-running operations, in seconds. */
   retryAfterSeconds?: number;
   /** Number of polls that still return 202 before a publish or import completes. */
@@ -82,7 +88,7 @@ export class FakeAzure {
   readonly violations: string[] = [];
   readonly issuedAccessTokens: string[] = [];
   readonly issuedOidcTokens: string[] = [];
-  readonly tokenRequests: Array<{ clientId: string; scope: string; method: 'secret' | 'certificate' | 'federated' }> = [];
+  readonly tokenRequests: Array<{ clientId: string; scope: string; method: 'secret' | 'certificate' | 'federated' | 'managedIdentity' }> = [];
   /** Registry versions, keyed `<sub>/<rg>/<registry>/<model>/<version>` (lower-cased registry path). */
   readonly registryVersions = new Map<string, { createdBy: 'seed' | 'publish' | 'import' }>();
   readonly workspaces = new Map<string, { location: string; workspaceId: string; models: Map<string, WorkspaceModel> }>();
@@ -171,6 +177,9 @@ export class FakeAzure {
     }
     if (url.pathname.startsWith('/ado/') && url.pathname.endsWith('/oidctoken')) {
       return this.oidcToken(url, request, response);
+    }
+    if (url.pathname === '/msi/token' && method === 'GET') {
+      return this.managedIdentityToken(url, request, response);
     }
 
     if (!this.authorized(request)) {
@@ -444,6 +453,23 @@ export class FakeAzure {
     this.issuedAccessTokens.push(accessToken);
     this.tokenRequests.push({ clientId, scope, method });
     sendJson(response, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken });
+  }
+
+  private managedIdentityToken(url: URL, request: IncomingMessage, response: ServerResponse): void {
+    const identity = this.options.managedIdentity;
+    if (!identity || request.headers['x-identity-header'] !== identity.identityHeader) {
+      return sendJson(response, 401, { statusCode: 401, message: 'The X-IDENTITY-HEADER is missing or wrong.' });
+    }
+    const clientId = url.searchParams.get('client_id');
+    const resource = url.searchParams.get('resource') ?? '';
+    if (url.searchParams.get('api-version') !== '2019-08-01' || clientId !== identity.clientId || resource === '') {
+      this.violations.push(`managed identity token request with query ${url.search}`);
+      return sendJson(response, 400, { statusCode: 400, message: 'api-version 2019-08-01, resource and the client_id of the identity are required.' });
+    }
+    const accessToken = `fake-arm-token-${crypto.randomBytes(16).toString('hex')}`;
+    this.issuedAccessTokens.push(accessToken);
+    this.tokenRequests.push({ clientId, scope: resource, method: 'managedIdentity' });
+    sendJson(response, 200, { access_token: accessToken, expires_on: String(Math.floor(Date.now() / 1000) + 3600), resource, token_type: 'Bearer', client_id: clientId });
   }
 
   private oidcToken(url: URL, request: IncomingMessage, response: ServerResponse): void {
