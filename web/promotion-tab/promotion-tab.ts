@@ -16,8 +16,8 @@ const RELEASE_STAGE_OBJECT_ID = 'model-promotion-release-stage';
 /** `CommonServiceIds.ProjectPageService`, a const enum that an isolated-module build cannot read. */
 const PROJECT_PAGE_SERVICE = 'ms.vss-tfs-web.tfs-page-data-service';
 
-/** How long the page waits for the host's handshake before it shows an error. */
-const HANDSHAKE_TIMEOUT_MS = 15_000;
+/** How long the page waits for each reply of the host before it shows an error. */
+const HOST_TIMEOUT_MS = 15_000;
 
 interface ReleaseEnvironmentContext {
   id: number;
@@ -31,23 +31,36 @@ interface TabConfiguration {
   onReleaseChanged?: (handler: (release: { id: number }) => void) => void;
 }
 
-async function main(root: HTMLElement): Promise<void> {
-  const ready = SDK.init({ loaded: false, applyTheme: true });
-  const timedOut = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), HANDSHAKE_TIMEOUT_MS));
-  if ((await Promise.race([ready, timedOut])) === 'timeout') {
-    // Without a handshake there is no host to notify, so the page can only explain itself.
-    replaceChildren(
-      root,
-      renderError('Azure DevOps sent no reply to the extension handshake. Open this page from a pipeline run.'),
+/**
+ * Rejects when `promise` takes longer than HOST_TIMEOUT_MS. An XDM call whose reply never comes
+ * stays pending for ever, and the page must still reach a load notification.
+ */
+function withTimeout<T>(promise: Promise<T>, step: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${step} timed out: Azure DevOps sent no reply within ${HOST_TIMEOUT_MS / 1000} s`)),
+      HOST_TIMEOUT_MS,
     );
+    promise.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}
+
+async function main(root: HTMLElement): Promise<void> {
+  try {
+    await withTimeout(SDK.init({ loaded: false, applyTheme: true }), 'The extension handshake');
+  } catch (error) {
+    // Without a handshake there is no host to notify, so the page can only explain itself.
+    const reason = error instanceof Error ? error.message : String(error);
+    replaceChildren(root, renderError(`${reason}. Open this page from a pipeline run.`));
     return;
   }
 
   let outcome: LoadOutcome;
   try {
-    const project = await getProjectId();
+    const project = await withTimeout(getProjectId(), 'Reading the project');
     const config = SDK.getConfiguration() as TabConfiguration;
-    const view = new PromotionView(root, await createSource(project, config));
+    const source = await withTimeout(createSource(project, config), 'Reading the pipeline run');
+    const view = new PromotionView(root, source);
     SDK.register(RELEASE_STAGE_OBJECT_ID, {
       updateContext: (context: TabConfiguration) => {
         if (context.releaseEnvironment) void showStage(root, project, context.releaseEnvironment);
