@@ -1,6 +1,7 @@
 // Entry point of the "Model promotion" tab. Works out which run the tab is showing from the
-// host's context, picks the matching report source and always ends by telling the host
-// whether the page loaded (notifyLoadSucceeded) or failed (notifyLoadFailed with the reason).
+// host's context and picks the matching report source. Once the handshake completes, the page
+// always ends by telling the host that it loaded (notifyLoadSucceeded) or failed
+// (notifyLoadFailed with the reason).
 import * as SDK from 'azure-devops-extension-sdk';
 import { getClient, type IProjectPageService } from 'azure-devops-extension-api';
 import { BuildRestClient, BuildServiceIds, type IBuildPageDataService } from 'azure-devops-extension-api/Build';
