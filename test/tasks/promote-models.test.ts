@@ -257,6 +257,18 @@ describe('PromoteModels task', function () {
     assert.equal(outputVariables(run).promotedCount, '0');
   });
 
+  it('reports promoted models in a dry run', async () => {
+    await promote(workspace, { plants: 'PLANT001' });
+
+    const run = await promote(workspace, { dryRun: 'True' });
+
+    assertTaskResult(run, 'Succeeded');
+    const result = await readResult(workspace);
+    assert.deepEqual(keys(result.skipped), [PLANT001_C01, PLANT001_C02]);
+    assert.deepEqual(keys(result.would_promote ?? []), [TEST_PLANT]);
+    assert.deepEqual(await registryVersions(workspace.registry), ['plant001-circuit01-model/5', 'plant001-circuit02-model/3']);
+  });
+
   it('handles only the plants of the filter', async () => {
     const run = await promote(workspace, { plants: ' PLANT001 , PLANT003' });
 

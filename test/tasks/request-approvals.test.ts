@@ -58,6 +58,16 @@ describe('RequestApprovals task', function () {
     assert.deepEqual(outputVariables(run), { requestCount: '2', approvedCount: '2', rejectedCount: '1', requestFile });
   });
 
+  it('requests only the filtered plants', async () => {
+    const run = await requestApprovals(workspace, { plants: 'PLANT001,PLANT003' });
+
+    assertTaskResult(run, 'Succeeded');
+    const request = await readValidJson<ApprovalRequest>(requestFile, 'approval_request.schema.json');
+    assert.deepEqual(request.requests, []);
+    assert.deepEqual(request.plants_filter, ['PLANT001', 'PLANT003']);
+    assert.deepEqual(request.counts, { total: 3, requests: 0, approved: 2, rejected: 1 });
+  });
+
   it('publishes the request as an artifact', async () => {
     const run = await requestApprovals(workspace);
 
