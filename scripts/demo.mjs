@@ -55,9 +55,9 @@ function runProcess(command, args, env, onLine, cwd = root) {
 /** Shows the agent's view of the output: groups indented, logging commands as short notes. */
 function showLine(line) {
   if (line.startsWith('##[group]')) {
-    console.log(`\n  ▸ ${line.slice('##[group]'.length)}`);
+    console.log(`  ▸ ${line.slice('##[group]'.length)}`);
   } else if (line.startsWith('##[endgroup]')) {
-    return;
+    console.log('');
   } else if (line.startsWith('##vso[')) {
     const match = /^##vso\[(\S+)([^\]]*)\](.*)$/.exec(line);
     const [, command, properties, message] = match ?? [undefined, 'unknown', '', line];

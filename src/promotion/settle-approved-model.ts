@@ -33,7 +33,9 @@ export async function settleApprovedModel(decision: ModelDecision, options: Sett
     approval: { key: decision.key, rule: decision.rule, reason: decision.reason, approvedBy: decision.approvedBy, approvalFileSha256: options.approvalFileSha256 },
   };
   const settle = (fields: Omit<ModelOutcome, 'decision' | 'at'>): SettledModel => {
-    lines.push(`Result: ${fields.status}. ${fields.reason}`);
+    const reason = fields.reason === decision.reason ? '' : ` ${fields.reason}`;
+    const location = fields.registryUrl === undefined ? '' : ` Registry entry: ${fields.registryUrl}`;
+    lines.push(`Result: ${fields.status}.${reason}${location}`);
     if (fields.error !== undefined) {
       lines.push(`Error: ${fields.error}`);
     }
