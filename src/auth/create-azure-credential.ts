@@ -57,13 +57,20 @@ export function createAzureCredential(connection: AzureRmConnection, deps: Crede
   return new MaskingCredential(buildCredential(connection, deps, mask), mask);
 }
 
+/** Time before a token's expiry at which it is replaced, so that no request starts with a token about to expire. */
+const TOKEN_REFRESH_MARGIN_MS = 5 * 60_000;
+
 /**
- * Returns the `Authorization` header callback of HttpClient: a fresh bearer token for `scope`
- * per attempt. @azure/identity caches tokens until shortly before they expire, so repeated
- * calls do not sign in again.
+ * Returns the `Authorization` header callback of HttpClient: a bearer token for `scope`, shared
+ * by all requests until shortly before it expires. Concurrent requests wait for one sign-in, so
+ * models promoted in parallel do not each request a token (and, with workload identity
+ * federation, an OIDC token).
  */
-export function bearerAuthorization(credential: TokenCredential, scope: string): () => Promise<string> {
-  return async () => {
+export function bearerAuthorization(credential: TokenCredential, scope: string, now: () => number = Date.now): () => Promise<string> {
+  let current: Promise<AccessToken> | undefined;
+  let expiresAt = 0;
+
+  const signIn = async (): Promise<AccessToken> => {
     let token: AccessToken | null;
     try {
       token = await credential.getToken(scope);
@@ -73,7 +80,20 @@ export function bearerAuthorization(credential: TokenCredential, scope: string):
     if (!token) {
       throw new SignInError(`Signing in to Azure for scope ${scope} returned no token`);
     }
-    return `Bearer ${token.token}`;
+    expiresAt = token.expiresOnTimestamp;
+    return token;
+  };
+
+  return async () => {
+    if (current === undefined || (expiresAt !== 0 && now() >= expiresAt - TOKEN_REFRESH_MARGIN_MS)) {
+      expiresAt = 0;
+      current = signIn();
+      // A failed sign-in is not kept, so the next request tries again.
+      current.catch(() => {
+        current = undefined;
+      });
+    }
+    return `Bearer ${(await current).token}`;
   };
 }
 

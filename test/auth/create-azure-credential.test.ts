@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as https from 'node:https';
 
+import type { AccessToken, TokenCredential } from '@azure/identity';
+
 import { bearerAuthorization, createAzureCredential, type CredentialDeps } from '../../src/auth/create-azure-credential';
 import type { AzureRmConnection } from '../../src/auth/azure-rm-connection';
 import { SignInError } from '../../src/auth/sign-in-error';
@@ -136,6 +138,19 @@ describe('createAzureCredential', () => {
     }
   });
 
+  it('shares one sign-in between concurrent requests', async () => {
+    const credential = createAzureCredential(
+      connection({ scheme: 'WorkloadIdentityFederation', clientId: 'federated-app', oidcRequestUri: `${fake.url}/ado/project/_apis/distributedtask/hubs/build/plans/plan-1/jobs/job-1/oidctoken`, jobAccessToken: new SecretText(JOB_ACCESS_TOKEN) }),
+      deps(),
+    );
+    const authorization = bearerAuthorization(credential, `${fake.url}//.default`);
+
+    const headers = await Promise.all([authorization(), authorization(), authorization()]);
+
+    assert.equal(new Set(headers).size, 1);
+    assert.equal(fake.tokenRequests.length, 1);
+  });
+
   it('reports an OIDC endpoint refusal', async () => {
     const credential = createAzureCredential(
       connection({ scheme: 'WorkloadIdentityFederation', clientId: 'federated-app', oidcRequestUri: `${fake.url}/ado/project/_apis/distributedtask/hubs/build/plans/plan-1/jobs/job-1/oidctoken`, jobAccessToken: new SecretText('stale-job-token-000000') }),
@@ -143,5 +158,49 @@ describe('createAzureCredential', () => {
     );
 
     await assert.rejects(bearerAuthorization(credential, `${fake.url}//.default`)(), (error: unknown) => error instanceof SignInError && /HTTP 401/.test(error.message));
+  });
+});
+
+describe('bearerAuthorization', () => {
+  /** A credential that counts its calls and hands out tokens valid for one hour from `clock`. */
+  function countingCredential(clock: { now: number }): TokenCredential & { calls: number } {
+    const credential = {
+      calls: 0,
+      async getToken(): Promise<AccessToken> {
+        credential.calls += 1;
+        return { token: `token-${credential.calls}`, expiresOnTimestamp: clock.now + 60 * 60_000 };
+      },
+    };
+    return credential;
+  }
+
+  it('reuses the token until shortly before expiry', async () => {
+    const clock = { now: 1_000_000 };
+    const credential = countingCredential(clock);
+    const authorization = bearerAuthorization(credential, 'scope/.default', () => clock.now);
+
+    assert.equal(await authorization(), 'Bearer token-1');
+    clock.now += 54 * 60_000;
+    assert.equal(await authorization(), 'Bearer token-1');
+    clock.now += 2 * 60_000;
+    assert.equal(await authorization(), 'Bearer token-2');
+    assert.equal(credential.calls, 2);
+  });
+
+  it('signs in again after a failure', async () => {
+    let calls = 0;
+    const credential: TokenCredential = {
+      async getToken(): Promise<AccessToken> {
+        calls += 1;
+        if (calls === 1) {
+          throw new Error('AADSTS50058: temporary failure');
+        }
+        return { token: 'second', expiresOnTimestamp: Date.now() + 3_600_000 };
+      },
+    };
+    const authorization = bearerAuthorization(credential, 'scope/.default');
+
+    await assert.rejects(authorization(), (error: unknown) => error instanceof SignInError && /AADSTS50058/.test(error.message));
+    assert.equal(await authorization(), 'Bearer second');
   });
 });
