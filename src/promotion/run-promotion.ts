@@ -48,7 +48,7 @@ export async function runPromotion(config: TaskConfig, deps: PromotionDeps): Pro
   host.info(`Loaded ${inputs.models.length} models and ${inputs.approvalFile.entries.size} approval entries.`);
   const nameProblems = registry.checkModels?.(inputs.models) ?? [];
   if (nameProblems.length > 0) {
-    throw new ModelsFileError(config.modelsFile, nameProblems);
+    throw new ModelsFileError(config.modelsQuery === undefined ? config.modelsFile : `workspace models tagged ${config.modelsQuery.tags}`, nameProblems);
   }
 
   const decided = decideRun(inputs.models, { approvalFile: inputs.approvalFile, approvers: inputs.approvers, unlistedModels: config.unlistedModels });

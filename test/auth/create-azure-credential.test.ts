@@ -162,7 +162,7 @@ describe('createAzureCredential', () => {
 });
 
 describe('bearerAuthorization', () => {
-  /** A credential that counts its calls and hands out tokens valid for one hour from `clock`. */
+  /** Creates a credential that counts its calls and returns tokens valid for one hour from `clock`. */
   function countingCredential(clock: { now: number }): TokenCredential & { calls: number } {
     const credential = {
       calls: 0,
