@@ -37,7 +37,7 @@ export class AzureMlRegistry implements ModelRegistry {
     }
     this.options = options;
     const { registry, workspace } = options;
-    this.target = `Azure ML registry ${registry.registryName} (resource group ${registry.resourceGroup}), from workspace ${workspace.workspaceName}`;
+    this.target = `${registry.registryName} in ${registry.resourceGroup} (from workspace ${workspace.workspaceName})`;
   }
 
   /** Returns a problem for every model whose name or version Azure Machine Learning would reject. */

@@ -66,6 +66,10 @@ describe('AzureMlRegistry', () => {
     await fake.stop();
   });
 
+  it('names the registry and workspace in target', () => {
+    assert.equal(registry().target, 'plant-registry in rg-shared (from workspace ws-plants)');
+  });
+
   it('lookup reports a missing version', async () => {
     assert.deepEqual(await registry().lookup(model('plant001-circuit01-model', '5'), context), { exists: false });
   });
