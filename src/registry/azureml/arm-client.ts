@@ -1,4 +1,4 @@
-import { HttpClient, redactUrl, type HttpClientOptions, type HttpResponse } from '../../http/http-client';
+import { HttpClient, redactUrl, type HttpClientOptions, type HttpRequest, type HttpResponse } from '../../http/http-client';
 import { parseRetryAfter } from '../../http/retry-policy';
 import { neutralizeInline, quote } from '../../text/neutralize';
 import { AzureMlError, armResponseError } from './azureml-error';
@@ -72,6 +72,8 @@ export interface ArmClientOptions {
 export interface CallOptions {
   log?: (line: string) => void;
   signal?: AbortSignal;
+  /** Receives the number of HTTP attempts of each request that got a response, retries included. */
+  countAttempts?: (attempts: number) => void;
 }
 
 export type LongRunningResult = 'completed' | 'conflict';
@@ -114,7 +116,7 @@ export class ArmClient {
   /** `Workspaces_Get`, for the location and GUID that data-plane asset IDs need. */
   async getWorkspace(workspace: WorkspaceScope, call: CallOptions = {}): Promise<ArmWorkspace> {
     const operation = `Reading workspace ${workspace.workspaceName}`;
-    const response = await this.client(call).send({ method: 'GET', url: this.armUrl(workspacePath(workspace)), signal: call.signal });
+    const response = await this.send(call, { method: 'GET', url: this.armUrl(workspacePath(workspace)), signal: call.signal });
     if (response.status !== 200) {
       throw armResponseError(operation, response);
     }
@@ -140,7 +142,7 @@ export class ArmClient {
     const url = this.armUrl(`${workspacePath(workspace)}/models/${segment(modelName)}/versions/${segment(version)}/publish`);
     // Retried like a read: publishing the same source version to the same destination again
     // copies the same files, and the registry check before it keeps other versions safe.
-    const response = await this.client(call).send({ method: 'POST', url, json: destination, signal: call.signal, idempotent: true });
+    const response = await this.send(call, { method: 'POST', url, json: destination, signal: call.signal, idempotent: true });
     return await this.finishLongRunning(operation, response, this.armOrigin, call);
   }
 
@@ -148,7 +150,7 @@ export class ArmClient {
   async discoverRegistry(discoveryUrl: string, registryName: string, call: CallOptions = {}): Promise<RegistryDiscovery> {
     const operation = `Discovering registry ${registryName}`;
     const url = `${trimSlash(discoveryUrl)}/registrymanagement/v1.0/registries/${segment(registryName)}/discovery`;
-    const response = await this.client(call).send({ method: 'GET', url, signal: call.signal });
+    const response = await this.send(call, { method: 'GET', url, signal: call.signal });
     if (response.status !== 200) {
       throw armResponseError(operation, response);
     }
@@ -177,7 +179,7 @@ export class ArmClient {
     const base = `${trimSlash(discovery.primaryRegionResourceProviderUri)}/mferp/managementfrontend`;
     const path = `/subscriptions/${segment(discovery.subscriptionId)}/resourceGroups/${segment(discovery.resourceGroup)}/${PROVIDER}/registries/${segment(registryName)}/import`;
     const url = `${base}${path}?api-version=${DATA_PLANE_API_VERSION}`;
-    const response = await this.client(call).send({ method: 'POST', url, json: { properties: body }, signal: call.signal, idempotent: true });
+    const response = await this.send(call, { method: 'POST', url, json: { properties: body }, signal: call.signal, idempotent: true });
     return await this.finishLongRunning(operation, response, new URL(base).origin, call);
   }
 
@@ -211,7 +213,7 @@ export class ArmClient {
       if (page > MAX_PAGES) {
         throw new AzureMlError(`${operation} stopped after ${MAX_PAGES} pages; the service kept sending nextLink`, { code: 'AZUREML_TOO_MANY_PAGES' });
       }
-      const response = await this.client(call).send({ method: 'GET', url, signal: call.signal });
+      const response = await this.send(call, { method: 'GET', url, signal: call.signal });
       if (response.status !== 200) {
         throw armResponseError(operation, response);
       }
@@ -226,7 +228,7 @@ export class ArmClient {
   }
 
   private async getOptional(url: string, operation: string, call: CallOptions): Promise<ArmModelVersion | undefined> {
-    const response = await this.client(call).send({ method: 'GET', url, signal: call.signal });
+    const response = await this.send(call, { method: 'GET', url, signal: call.signal });
     if (response.status === 404) {
       return undefined;
     }
@@ -268,7 +270,7 @@ export class ArmClient {
       }
       call.log?.(`${operation}: still running, polling again in ${delayMs} ms (poll ${poll})`);
       await this.sleep(delayMs, call.signal);
-      const response = await this.client(call).send({ method: 'GET', url: pollUrl, signal: call.signal });
+      const response = await this.send(call, { method: 'GET', url: pollUrl, signal: call.signal });
       if (response.status === 200 || response.status === 204) {
         return 'completed';
       }
@@ -311,8 +313,10 @@ export class ArmClient {
     return `${trimSlash(this.options.armUrl)}${path}?${search.toString()}`;
   }
 
-  private client(call: CallOptions): HttpClient {
-    return new HttpClient({ ...this.options.http, log: call.log });
+  private async send(call: CallOptions, request: HttpRequest): Promise<HttpResponse> {
+    const response = await new HttpClient({ ...this.options.http, log: call.log }).send(request);
+    call.countAttempts?.(response.attempts);
+    return response;
   }
 }
 

@@ -2,7 +2,7 @@ import type { Problem } from '../../errors';
 import { ModelsFileError, formatProblem } from '../../errors';
 import type { RegisteredModel } from '../../models/registered-model';
 import type { ModelRegistry, PromotionOutcome, RegistryCallContext, RegistryLookup } from '../model-registry';
-import { ArmClient, registryPath, type ArmWorkspace, type RegistryDiscovery, type RegistryScope, type WorkspaceScope } from './arm-client';
+import { ArmClient, registryPath, type ArmWorkspace, type CallOptions, type RegistryDiscovery, type RegistryScope, type WorkspaceScope } from './arm-client';
 import { AzureMlError } from './azureml-error';
 import { checkAzureMlName } from './azureml-names';
 import { toRunModels } from './workspace-run-models';
@@ -80,12 +80,13 @@ export class AzureMlRegistry implements ModelRegistry {
   async promote(model: RegisteredModel, context: RegistryCallContext): Promise<PromotionOutcome> {
     this.assertValidModel(model);
     const { client, registry, workspace } = this.options;
-    const call = this.call(context);
+    let attempts = 0;
+    const call = { ...this.call(context), countAttempts: (count: number) => (attempts += count) };
 
     const existing = await client.getRegistryModelVersion(registry, model.modelName, model.version, call);
     if (existing) {
       context.log(`${model.modelName}:${model.version} is already in registry ${registry.registryName}; not promoting it again`);
-      return { status: 'already_promoted', url: existing.id ?? this.versionId(model) };
+      return { status: 'already_promoted', url: existing.id ?? this.versionId(model), attempts };
     }
 
     const source = await client.getWorkspaceModelVersion(workspace, model.modelName, model.version, call);
@@ -100,31 +101,30 @@ export class AzureMlRegistry implements ModelRegistry {
     const result =
       this.options.promotionMethod === 'publish'
         ? await client.publishModelVersion(workspace, model.modelName, model.version, { registryName: registry.registryName, destinationName: model.modelName, destinationVersion: model.version }, call)
-        : await this.importModel(model, context);
+        : await this.importModel(model, call);
 
     if (result === 'conflict') {
       context.log(`Registry ${registry.registryName} answered HTTP 409: ${model.modelName}:${model.version} was added by someone else meanwhile`);
-      return { status: 'already_promoted', url: this.versionId(model) };
+      return { status: 'already_promoted', url: this.versionId(model), attempts };
     }
-    return { status: 'promoted', url: this.versionId(model) };
+    return { status: 'promoted', url: this.versionId(model), attempts };
   }
 
-  private async importModel(model: RegisteredModel, context: RegistryCallContext): Promise<'completed' | 'conflict'> {
-    const { workspace, discovery } = await this.readImportSource(context);
+  private async importModel(model: RegisteredModel, call: CallOptions): Promise<'completed' | 'conflict'> {
+    const { workspace, discovery } = await this.readImportSource(call);
     const sourceAssetId = `azureml://locations/${workspace.location}/workspaces/${workspace.workspaceId}/models/${model.modelName}/versions/${model.version}`;
     return await this.options.client.importModelVersion(
       discovery,
       this.options.registry.registryName,
       { sourceAssetId, destinationName: model.modelName, destinationVersion: model.version },
-      this.call(context),
+      call,
     );
   }
 
   /** Reads the workspace and the registry discovery once for all models; a failure is retried by the next model. */
-  private readImportSource(context: RegistryCallContext): Promise<{ workspace: ArmWorkspace; discovery: RegistryDiscovery }> {
+  private readImportSource(call: CallOptions): Promise<{ workspace: ArmWorkspace; discovery: RegistryDiscovery }> {
     if (!this.importSource) {
       const { client, workspace, registry, discoveryUrl } = this.options;
-      const call = this.call(context);
       this.importSource = Promise.all([client.getWorkspace(workspace, call), client.discoverRegistry(discoveryUrl ?? '', registry.registryName, call)]).then(
         ([armWorkspace, discovery]) => ({ workspace: armWorkspace, discovery }),
       );
@@ -146,7 +146,7 @@ export class AzureMlRegistry implements ModelRegistry {
     return `${registryPath(this.options.registry)}/models/${encodeURIComponent(model.modelName)}/versions/${encodeURIComponent(model.version)}`;
   }
 
-  private call(context: RegistryCallContext): { log: (line: string) => void; signal?: AbortSignal } {
+  private call(context: RegistryCallContext): CallOptions {
     return { log: (line) => context.log(line), signal: context.signal };
   }
 }

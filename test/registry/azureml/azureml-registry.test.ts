@@ -89,6 +89,7 @@ describe('AzureMlRegistry', () => {
     assert.equal(outcome.status, 'promoted');
     assert.match(outcome.url ?? '', /\/registries\/plant-registry\/models\/plant001-circuit01-model\/versions\/5$/);
     assert.deepEqual(armCalls(), ['RegistryModelVersions_Get', 'ModelVersions_Get', 'ModelVersions_Publish', 'poll', 'poll']);
+    assert.equal(outcome.attempts, 5);
     assert.ok(fake.hasRegistryVersion(SUBSCRIPTION, 'rg-shared', 'plant-registry', 'plant001-circuit01-model', '5'));
     assert.ok(lines.some((line) => line.includes('with the publish method')));
   });
@@ -99,7 +100,17 @@ describe('AzureMlRegistry', () => {
     const outcome = await registry().promote(model('plant001-circuit01-model', '5'), context);
 
     assert.equal(outcome.status, 'already_promoted');
+    assert.equal(outcome.attempts, 1);
     assert.deepEqual(armCalls(), ['RegistryModelVersions_Get']);
+  });
+
+  it('promote counts retried attempts', async () => {
+    fake.addFault({ method: 'POST', pathIncludes: '/publish', status: 503, retryAfter: '0', times: 2 });
+
+    const outcome = await registry().promote(model('plant001-circuit01-model', '5'), context);
+
+    assert.equal(outcome.status, 'promoted');
+    assert.equal(outcome.attempts, 7);
   });
 
   it('promote treats 409 as already promoted', async () => {
