@@ -15,11 +15,13 @@ import {
 } from '../package/task-manifest-checks';
 
 /**
- * Inputs that both tasks declare but that name each task's own output, so their default and
- * help text differ on purpose. Every other field must still match.
+ * Fields of shared inputs that differ between the tasks on purpose. `artifactName` names each
+ * task's own output. Only PromoteModels can read the models from an Azure ML workspace
+ * (`modelsSource`), so only there does `modelsFile` hide behind a visible rule.
  */
 const PER_TASK_FIELDS: Record<string, (keyof TaskInput)[]> = {
   artifactName: ['defaultValue', 'helpMarkDown'],
+  modelsFile: ['visibleRule'],
 };
 
 const MARKDOWN_LINK = /\[[^\]]+\]\(https:\/\/[^)\s]+\)/;
