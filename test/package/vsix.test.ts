@@ -446,25 +446,33 @@ describe('extension package', function () {
       assert.equal(uploads[0].properties.artifactname, 'promotion_result');
     });
 
-    it('attaches the result in a release', async () => {
-      const workFolder = await prepareWorkFolder('host-release');
-      const inputs = { ...promoteInputs(workFolder), resultFile: path.join(workFolder, 'temp', 'promotion_result.json') };
-      const variables = agentVariables(workFolder, 'release');
-      delete variables['Build.ArtifactStagingDirectory'];
-      variables['Release.ReleaseId'] = '7';
+    const RELEASE_CASES = [
+      { folder: 'PromoteModelsIndividually', file: 'promotion_result.json', fileInput: 'resultFile', inputs: promoteInputs, summary: true },
+      { folder: 'RequestApprovals', file: 'approval_request.json', fileInput: 'requestFile', inputs: requestInputs, summary: false },
+    ] as const;
 
-      const run = await runTask(entryPoints('PromoteModelsIndividually').packaged, { inputs, variables });
-      assertCompleted(run, 'Succeeded');
+    for (const { folder, file, fileInput, inputs: inputsFor, summary } of RELEASE_CASES) {
+      it(`attaches ${file} in a release`, async () => {
+        const workFolder = await prepareWorkFolder(`release-${folder}`);
+        const inputs: Record<string, string> = { ...inputsFor(workFolder), [fileInput]: path.join(workFolder, 'temp', file) };
+        const variables = agentVariables(workFolder, 'release');
+        delete variables['Build.ArtifactStagingDirectory'];
+        variables['Release.ReleaseId'] = '7';
 
-      const commands = loggingCommands(run.stdout);
-      assert.doesNotMatch(run.stdout, /##vso\[artifact\.upload/, 'a classic release cannot upload artifacts, but the task tried');
-      const attachments = commands.filter((command) => command.command === 'task.addattachment');
-      assert.ok(attachments.length > 0, `no task.addattachment in a release:\n${run.stdout}`);
-      assert.ok(
-        attachments.some((command) => path.resolve(command.message) === path.resolve(inputs.resultFile)),
-        `no attachment of ${inputs.resultFile}: ${attachments.map((command) => command.message).join(', ')}`,
-      );
-      assert.ok(commands.some((command) => command.command === 'task.uploadsummary'), `no task.uploadsummary in a release:\n${run.stdout}`);
-    });
+        const run = await runTask(entryPoints(folder).packaged, { inputs, variables });
+        assertCompleted(run, 'Succeeded');
+
+        const commands = loggingCommands(run.stdout);
+        assert.doesNotMatch(run.stdout, /##vso\[artifact\.upload/, 'a classic release cannot upload artifacts, but the task tried');
+        const attachments = commands.filter((command) => command.command === 'task.addattachment');
+        assert.ok(
+          attachments.some((command) => path.resolve(command.message) === path.resolve(inputs[fileInput])),
+          `no attachment of ${inputs[fileInput]}: ${attachments.map((command) => command.message).join(', ') || 'none'}\n${run.stdout}`,
+        );
+        if (summary) {
+          assert.ok(commands.some((command) => command.command === 'task.uploadsummary'), `no task.uploadsummary in a release:\n${run.stdout}`);
+        }
+      });
+    }
   });
 });
