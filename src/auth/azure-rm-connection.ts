@@ -37,6 +37,11 @@ export interface WorkloadIdentityConnection extends AppConnectionBase {
   oidcRequestUri: string;
   /** The job access token (`SYSTEMVSSCONNECTION`), sent to the OIDC endpoint. */
   jobAccessToken: SecretText;
+  /**
+   * OIDC token the agent put in the connection (authorization parameter `idToken`) when the
+   * pipeline feature EnableLateBoundIdToken is on; used for the first sign-in while it is valid.
+   */
+  idToken?: SecretText;
 }
 
 export interface ManagedIdentityConnection extends ConnectionBase {
@@ -199,7 +204,15 @@ function readWorkloadIdentity(inputs: TaskInputs, connectionId: string, authoriz
   if (!oidcRequestUri || !jobAccessToken) {
     return undefined;
   }
-  return { ...base, ...identity, scheme: 'WorkloadIdentityFederation', oidcRequestUri, jobAccessToken: new SecretText(jobAccessToken) };
+  const idToken = authorization.parameter('idToken');
+  return {
+    ...base,
+    ...identity,
+    scheme: 'WorkloadIdentityFederation',
+    oidcRequestUri,
+    jobAccessToken: new SecretText(jobAccessToken),
+    idToken: idToken === undefined ? undefined : new SecretText(idToken),
+  };
 }
 
 function isHttpsUrl(value: string): boolean {

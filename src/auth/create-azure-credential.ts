@@ -112,8 +112,19 @@ function buildCredential(connection: AzureRmConnection, deps: CredentialDeps, ma
       mask(connection.jobAccessToken.reveal());
       const http = new HttpClient({ fetch: deps.fetch, retry: deps.retry, timeoutMs: deps.timeoutMs, log: deps.log });
       const request = { oidcRequestUri: connection.oidcRequestUri, serviceConnectionId: connection.connectionId, jobAccessToken: connection.jobAccessToken.reveal() };
+      let lateBoundToken = connection.idToken?.reveal();
+      if (lateBoundToken !== undefined) {
+        mask(lateBoundToken);
+      }
       // MSAL calls this whenever it needs a new assertion, so an expired OIDC token is never reused.
+      // The connection's own idToken serves once, and only while it has a minute or more left.
       const getAssertion = async (): Promise<string> => {
+        const candidate = lateBoundToken;
+        lateBoundToken = undefined;
+        if (candidate !== undefined && secondsUntilExpiry(candidate, Date.now()) >= 60) {
+          deps.log?.('Using the OIDC token of the service connection for workload identity federation');
+          return candidate;
+        }
         const token = await requestOidcToken(request, http);
         mask(token);
         deps.log?.('Received an OIDC token from Azure DevOps for workload identity federation');
@@ -137,6 +148,16 @@ function authorityOptions(authorityHost: string, deps: CredentialDeps): TokenCre
     authorityHost: authorityHost.replace(/\/+$/, ''),
     disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.has(host),
   };
+}
+
+/** Returns the seconds until a JWT's `exp` claim, or 0 when the token has no readable `exp`. */
+function secondsUntilExpiry(jwt: string, now: number): number {
+  try {
+    const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof payload.exp === 'number' ? payload.exp - now / 1000 : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** Masks the PEM as a whole and line by line, because the agent masks values line by line in multi-line output. */

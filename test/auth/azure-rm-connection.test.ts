@@ -100,6 +100,17 @@ describe('readAzureRmConnection', () => {
     assert.equal(connection?.scheme, 'WorkloadIdentityFederation');
     assert.equal(connection?.scheme === 'WorkloadIdentityFederation' && connection.jobAccessToken.reveal(), 'job-token');
     assert.equal(connection?.scheme === 'WorkloadIdentityFederation' && connection.oidcRequestUri, 'https://dev.azure.com/org/p/_apis/oidc');
+    assert.equal(connection?.scheme === 'WorkloadIdentityFederation' && connection.idToken, undefined);
+  });
+
+  it('reads the late-bound idToken', () => {
+    const connection = readAzureRmConnection(
+      inputs({ ...US_GOV, scheme: 'WorkloadIdentityFederation', auth: { tenantid: 't', serviceprincipalid: 'c', idToken: 'eyJ.late.bound' } }, { 'System.OidcRequestUri': 'https://dev.azure.com/org/p/_apis/oidc' }, 'job-token'),
+      ID,
+      [],
+    );
+
+    assert.equal(connection?.scheme === 'WorkloadIdentityFederation' && connection.idToken?.reveal(), 'eyJ.late.bound');
   });
 
   it('reads a managed identity client ID', () => {

@@ -138,6 +138,33 @@ describe('createAzureCredential', () => {
     }
   });
 
+  it('uses the connection idToken first', async () => {
+    const idToken = fake.issueOidcToken(600);
+    const credential = createAzureCredential(
+      connection({ scheme: 'WorkloadIdentityFederation', clientId: 'federated-app', oidcRequestUri: `${fake.url}/ado/project/_apis/distributedtask/hubs/build/plans/plan-1/jobs/job-1/oidctoken`, jobAccessToken: new SecretText(JOB_ACCESS_TOKEN), idToken: new SecretText(idToken) }),
+      deps(),
+    );
+
+    await bearerAuthorization(credential, `${fake.url}//.default`)();
+
+    assert.equal(fake.federatedAssertions[0], idToken);
+    assert.ok(secrets.includes(idToken));
+  });
+
+  it('skips an expired connection idToken', async () => {
+    const idToken = fake.issueOidcToken(-30);
+    const credential = createAzureCredential(
+      connection({ scheme: 'WorkloadIdentityFederation', clientId: 'federated-app', oidcRequestUri: `${fake.url}/ado/project/_apis/distributedtask/hubs/build/plans/plan-1/jobs/job-1/oidctoken`, jobAccessToken: new SecretText(JOB_ACCESS_TOKEN), idToken: new SecretText(idToken) }),
+      deps(),
+    );
+
+    await bearerAuthorization(credential, `${fake.url}//.default`)();
+
+    assert.ok(fake.federatedAssertions.length >= 1);
+    assert.ok(!fake.federatedAssertions.includes(idToken));
+    assert.ok(fake.requests.some((request) => request.path.includes('/oidctoken')));
+  });
+
   it('shares one sign-in between concurrent requests', async () => {
     const credential = createAzureCredential(
       connection({ scheme: 'WorkloadIdentityFederation', clientId: 'federated-app', oidcRequestUri: `${fake.url}/ado/project/_apis/distributedtask/hubs/build/plans/plan-1/jobs/job-1/oidctoken`, jobAccessToken: new SecretText(JOB_ACCESS_TOKEN) }),

@@ -88,6 +88,8 @@ export class FakeAzure {
   readonly violations: string[] = [];
   readonly issuedAccessTokens: string[] = [];
   readonly issuedOidcTokens: string[] = [];
+  /** OIDC tokens the token endpoint accepted as client assertions, in order. */
+  readonly federatedAssertions: string[] = [];
   readonly tokenRequests: Array<{ clientId: string; scope: string; method: 'secret' | 'certificate' | 'federated' | 'managedIdentity' }> = [];
   /** Registry versions, keyed `<sub>/<rg>/<registry>/<model>/<version>` (lower-cased registry path). */
   readonly registryVersions = new Map<string, { createdBy: 'seed' | 'publish' | 'import' }>();
@@ -439,6 +441,10 @@ export class FakeAzure {
       method = 'secret';
     } else if (assertion && form.get('client_assertion_type') === JWT_BEARER) {
       if (principal.federated && this.issuedOidcTokens.includes(assertion)) {
+        if (jwtExpiry(assertion) * 1000 <= Date.now()) {
+          return fail('invalid_client', 'AADSTS700024: Client assertion is not within its valid time range.');
+        }
+        this.federatedAssertions.push(assertion);
         method = 'federated';
       } else if (principal.certificatePem && verifyCertificateAssertion(assertion, principal.certificatePem, clientId, `${this.url}/${tenant}/oauth2/v2.0/token`)) {
         method = 'certificate';
@@ -484,11 +490,25 @@ export class FakeAzure {
       this.violations.push(`OIDC token request with query ${url.search}`);
       return sendJson(response, 400, { message: 'api-version 7.1 and the serviceConnectionId of the connection are required.' });
     }
-    const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-    const token = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode({ sub: `sc://org/project/${ado.serviceConnectionId}`, exp: Math.floor(Date.now() / 1000) + 600, jti: crypto.randomUUID() })}.${crypto.randomBytes(32).toString('base64url')}`;
-    this.issuedOidcTokens.push(token);
-    sendJson(response, 200, { oidcToken: token });
+    sendJson(response, 200, { oidcToken: this.issueOidcToken(600) });
   }
+
+  /**
+   * Issues an OIDC token for the Azure DevOps service connection, as the OIDC endpoint does or
+   * as the agent puts it into the connection (`idToken`). `lifetimeSeconds` may be negative.
+   */
+  issueOidcToken(lifetimeSeconds: number): string {
+    const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const claims = { sub: `sc://org/project/${this.options.ado?.serviceConnectionId ?? ''}`, exp: Math.floor(Date.now() / 1000) + lifetimeSeconds, jti: crypto.randomUUID() };
+    const token = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode(claims)}.${crypto.randomBytes(32).toString('base64url')}`;
+    this.issuedOidcTokens.push(token);
+    return token;
+  }
+}
+
+function jwtExpiry(jwt: string): number {
+  const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: number };
+  return payload.exp ?? 0;
 }
 
 function verifyCertificateAssertion(assertion: string, certificatePem: string, clientId: string, audience: string): boolean {
