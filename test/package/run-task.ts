@@ -25,12 +25,13 @@ export function agentEnvironmentName(name: string): string {
 
 /**
  * Starts `node <entryPoint>` with a clean agent environment and returns its output. The parent's
- * INPUT_*, ENDPOINT_* and SECRET_* variables are dropped, so nothing leaks into the run.
+ * INPUT_*, ENDPOINT_*, SECRET_* and task variables are dropped, so nothing leaks into the run,
+ * and so is NODE_PATH, so a bundle cannot load packages through it.
  */
 export function runTask(entryPoint: string, options: TaskRunOptions): Promise<TaskRun> {
   const environment: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (!/^(INPUT|ENDPOINT|SECRET|VSTS_TASKVARIABLE)_/i.test(name)) environment[name] = value;
+    if (!/^(INPUT|ENDPOINT|SECRET|VSTS_TASKVARIABLE)_/i.test(name) && name !== 'NODE_PATH') environment[name] = value;
   }
   for (const [name, value] of Object.entries(options.variables)) environment[agentEnvironmentName(name)] = value;
   for (const [name, value] of Object.entries(options.inputs)) environment[`INPUT_${agentEnvironmentName(name)}`] = value;

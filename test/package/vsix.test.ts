@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -299,6 +299,16 @@ describe('extension package', function () {
   });
 
   describe('bundled tasks from the package', () => {
+    before(() => {
+      // Node resolves a bare require through node_modules in every ancestor folder, and runTask
+      // drops NODE_PATH. With no node_modules above the unpacked package, a run that succeeds
+      // proves that the bundle needs none.
+      for (let folder = unpacked; ; folder = path.dirname(folder)) {
+        assert.ok(!existsSync(path.join(folder, 'node_modules')), `${folder} has node_modules, so the packaged runs could load packages from it`);
+        if (path.dirname(folder) === folder) break;
+      }
+    });
+
     /** Copies examples/ into a fresh folder that plays the agent's working directory. */
     async function prepareWorkFolder(name: string): Promise<string> {
       const workFolder = path.join(scratch, name);
