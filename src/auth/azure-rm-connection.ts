@@ -38,8 +38,8 @@ export interface WorkloadIdentityConnection extends AppConnectionBase {
   /** The job access token (`SYSTEMVSSCONNECTION`), sent to the OIDC endpoint. */
   jobAccessToken: SecretText;
   /**
-   * OIDC token the agent put in the connection (authorization parameter `idToken`) when the
-   * pipeline feature EnableLateBoundIdToken is on; used for the first sign-in while it is valid.
+   * OIDC token the agent puts in the connection (authorization parameter `idToken`) when the
+   * pipeline feature EnableLateBoundIdToken is on. The first sign-in uses it while it is valid.
    */
   idToken?: SecretText;
 }

@@ -55,7 +55,7 @@ export class AzureMlRegistry implements ModelRegistry {
   /**
    * Lists the models of the run from the workspace: every model version whose tags match
    * `tags` (`name` or `name=value`, comma-separated). Throws `ModelsFileError` listing every
-   * version whose plant cannot be told, and when the query finds nothing.
+   * version without a usable plant ID, and when the query finds nothing.
    */
   async listRunModels(query: { tags: string; plantIdPattern?: RegExp }, log: (line: string) => void): Promise<RegisteredModel[]> {
     const { workspace } = this.options;

@@ -57,7 +57,7 @@ export interface Fault {
   status?: number;
   reset?: boolean;
   retryAfter?: string;
-  /** `error.message` of the answer; a default text when unset. */
+  /** `error.message` of the error response; a default text when unset. */
   message?: string;
   /** How many matching requests get the fault; Infinity for all. */
   times: number;
