@@ -1,7 +1,7 @@
 import type { Problem } from '../errors';
 import type { TaskInputs } from '../pipeline/task-inputs';
-import { SecretText } from '../registry/mlflow/secret-text';
 import { quote } from '../text/neutralize';
+import { SecretText } from '../text/secret-text';
 
 /** Sign-in settings shared by every kind of AzureRM service connection. */
 interface ConnectionBase {

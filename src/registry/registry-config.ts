@@ -1,8 +1,8 @@
 import type { AzureRmConnection } from '../auth/azure-rm-connection';
+import type { SecretText } from '../text/secret-text';
 import type { RegistryScope, WorkspaceScope } from './azureml/arm-client';
 import type { AzureMlPromotionMethod } from './azureml/azureml-registry';
 import type { RegistryType } from './model-registry';
-import type { SecretText } from './mlflow/secret-text';
 
 export interface LocalRegistryConfig {
   type: 'local';

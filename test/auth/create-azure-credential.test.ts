@@ -6,7 +6,7 @@ import type { AccessToken, TokenCredential } from '@azure/identity';
 import { bearerAuthorization, createAzureCredential, type CredentialDeps } from '../../src/auth/create-azure-credential';
 import type { AzureRmConnection } from '../../src/auth/azure-rm-connection';
 import { SignInError } from '../../src/auth/sign-in-error';
-import { SecretText } from '../../src/registry/mlflow/secret-text';
+import { SecretText } from '../../src/text/secret-text';
 import type { FakeAzure } from '../servers/arm/fake-azure';
 import { createTestTls, startFakeAzure, type TestTls } from '../servers/arm/fake-azure-setup';
 

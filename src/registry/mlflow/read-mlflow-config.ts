@@ -1,8 +1,8 @@
 import type { Problem } from '../../errors';
 import type { EndpointAuthorization, TaskInputs } from '../../pipeline/task-inputs';
 import { quote } from '../../text/neutralize';
+import { SecretText } from '../../text/secret-text';
 import { MLFLOW_PROMOTION_MODES, type MlflowPromotionMode, type MlflowRegistryConfig } from '../registry-config';
-import { SecretText } from './secret-text';
 
 export const DEFAULT_MLFLOW_PROMOTION_MODE: MlflowPromotionMode = 'copyAndAlias';
 export const DEFAULT_MLFLOW_TARGET_MODEL_NAME = '{model_name}-promoted';

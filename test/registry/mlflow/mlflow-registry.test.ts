@@ -4,7 +4,7 @@ import type { RegisteredModel } from '../../../src/models/registered-model';
 import type { RegistryCallContext } from '../../../src/registry/model-registry';
 import { MlflowError } from '../../../src/registry/mlflow/mlflow-error';
 import { createMlflowRegistry, PROMOTED_BY, type MlflowRegistry, type MlflowRegistryDeps } from '../../../src/registry/mlflow/mlflow-registry';
-import { SecretText } from '../../../src/registry/mlflow/secret-text';
+import { SecretText } from '../../../src/text/secret-text';
 import type { MlflowPromotionMode, MlflowRegistryConfig } from '../../../src/registry/registry-config';
 import { FakeMlflowServer } from '../../servers/mlflow/mlflow-server';
 
