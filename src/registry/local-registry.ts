@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { cp, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
-import { RegistryError, errorMessage } from '../errors';
+import { RegistryError, errorMessage, type Problem } from '../errors';
 import { approvalKey, type RegisteredModel } from '../models/registered-model';
 import { isNodeError } from '../files/read-text-file';
+import { quote } from '../text/neutralize';
 import type { ModelRegistry, PromotionOutcome, RegistryCallContext, RegistryLookup } from './model-registry';
 
 export const LOCAL_REGISTRY_METADATA_FILE = 'model.json';
@@ -13,6 +14,11 @@ const TEMPORARY_PREFIX = '.promoting-';
 
 /** A model name or version used as one folder name: no separators, no `.` or `..`, nothing hidden. */
 const SAFE_FOLDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const FOLDER_NAME_RULE = 'letters, digits, dots, dashes and underscores, starting with a letter or digit';
+
+function isSafeFolderName(value: string): boolean {
+  return SAFE_FOLDER_NAME.test(value) && value !== '.' && value !== '..';
+}
 
 export interface LocalRegistryDeps {
   now(): Date;
@@ -58,6 +64,40 @@ export class LocalRegistry implements ModelRegistry {
     private readonly deps: LocalRegistryDeps,
   ) {
     this.target = root;
+  }
+
+  /**
+   * Returns a problem for every model name or version that cannot be a folder name, and for
+   * every model that needs the folder of an earlier model. The registry keeps one
+   * `<model_name>/<version>` folder per version, so of two plants registering the same name and
+   * version, the second would be reported as already promoted while the folder contains the first
+   * plant's files. Folders are compared ignoring case, as on Windows and macOS agents.
+   */
+  checkModels(models: readonly RegisteredModel[]): Problem[] {
+    const problems: Problem[] = [];
+    const firstKeyByFolder = new Map<string, string>();
+    for (const model of models) {
+      const location = approvalKey(model);
+      for (const [field, value] of [['model name', model.modelName], ['version', model.version]] as const) {
+        if (!isSafeFolderName(value)) {
+          problems.push({ source: 'models of the run', location, message: `Invalid ${field} for a local registry folder`, value: quote(value), allowed: FOLDER_NAME_RULE });
+        }
+      }
+
+      const folder = `${model.modelName}/${model.version}`;
+      const firstKey = firstKeyByFolder.get(folder.toLowerCase());
+      if (firstKey === undefined) {
+        firstKeyByFolder.set(folder.toLowerCase(), location);
+      } else {
+        problems.push({
+          source: 'models of the run',
+          location,
+          message: `Needs the same local registry folder ${quote(folder)} as ${quote(firstKey)}, because the registry keeps one folder per model name and version, ignoring case`,
+          allowed: 'a model name that no other plant uses, such as plant001-circuit01-model',
+        });
+      }
+    }
+    return problems;
   }
 
   async lookup(model: RegisteredModel, _context: RegistryCallContext): Promise<RegistryLookup> {
@@ -109,9 +149,9 @@ export class LocalRegistry implements ModelRegistry {
 
   private versionFolder(model: RegisteredModel): string {
     for (const [field, value] of [['model name', model.modelName], ['version', model.version]] as const) {
-      if (!SAFE_FOLDER_NAME.test(value) || value === '.' || value === '..') {
+      if (!isSafeFolderName(value)) {
         throw new RegistryError(
-          `The ${field} ${JSON.stringify(value)} of ${approvalKey(model)} cannot be a folder name in the local registry. Use letters, digits, dots, dashes and underscores, starting with a letter or digit.`,
+          `The ${field} ${JSON.stringify(value)} of ${approvalKey(model)} cannot be a folder name in the local registry. Use ${FOLDER_NAME_RULE}.`,
           { code: 'LOCAL_REGISTRY_INVALID_NAME' },
         );
       }

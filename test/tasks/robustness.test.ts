@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict';
+import { access, copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+
+import type { PromotionResult } from '../../src/report/promotion-result';
+import { buildTasksIfStale, runBuiltTask, type TaskRun } from './run-built-task';
+import { assertOnlyOurCommands, assertTaskResult, buildVariables, commandsNamed, createWorkspace, keys, readValidJson, registryVersions, writeJson, type Workspace } from './task-fixtures';
+
+const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'robustness');
+const ALL_KEYS = [
+  'PLANT001:plant001-circuit01-model:5',
+  'PLANT001:plant001-circuit02-model:3',
+  'PLANT002:plant002-circuit05-model:2',
+  'PLANT003:plant003-circuit10-model:4',
+  'TEST_PLANT:testplant-circuit01-model:v2',
+];
+const RESULT_ARRAYS = ['promoted', 'pending_approval', 'rejected', 'skipped', 'failed', 'would_promote'] as const;
+
+async function promote(workspace: Workspace, inputs: Record<string, string> = {}, variables: Record<string, string> = {}): Promise<TaskRun> {
+  const run = await runBuiltTask(
+    'PromoteModelsIndividually',
+    {
+      modelsFile: 'registered_models.json',
+      approvalFile: 'approval_status.json',
+      approversFile: 'config/plant_approvers.yaml',
+      registryType: 'local',
+      localRegistryPath: workspace.registry,
+      resultFile: workspace.resultFile,
+      ...inputs,
+    },
+    buildVariables(workspace, variables),
+  );
+  assertOnlyOurCommands(run);
+  return run;
+}
+
+function completionMessage(run: TaskRun): string {
+  return commandsNamed(run, 'task.complete')[0]?.message ?? '';
+}
+
+async function exists(filePath: string): Promise<boolean> {
+  return await access(filePath).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Checks that the task failed before its first side effect: no registry entry and no result file. */
+async function assertFailedClosed(run: TaskRun, workspace: Workspace): Promise<void> {
+  assertTaskResult(run, 'Failed');
+  assert.deepEqual(await registryVersions(workspace.registry), []);
+  assert.equal(await exists(workspace.resultFile), false, 'no result file after invalid input');
+}
+
+/** Returns the key of every entry of every result array, once per array it appears in. */
+function categorizedKeys(result: PromotionResult): string[] {
+  return RESULT_ARRAYS.flatMap((name) => (result[name] ?? []).map((entry) => entry.key)).sort();
+}
+
+describe('PromoteModels robustness', function () {
+  this.timeout(180_000);
+  let workspace: Workspace;
+
+  before(() => {
+    buildTasksIfStale();
+  });
+
+  beforeEach(async () => {
+    workspace = await createWorkspace();
+  });
+
+  afterEach(async () => {
+    await rm(path.dirname(workspace.root), { recursive: true, force: true });
+  });
+
+  it('lists every approval file problem', async () => {
+    await copyFile(path.join(FIXTURES, 'approval-many-problems.json'), path.join(workspace.root, 'approval_status.json'));
+
+    const run = await promote(workspace);
+
+    await assertFailedClosed(run, workspace);
+    const message = completionMessage(run);
+    assert.match(message, /\(7 problem\(s\)\)/);
+    for (const expected of ['"aproved"', '"PLANT001:plant001-circuit02-model"', '4 parts', '"PLANT003::4"', '(found 1)', '"APPROVED"', '"auto_approve"']) {
+      assert.ok(message.includes(expected), `message names ${expected}: ${message}`);
+    }
+  });
+
+  it('rejects a duplicate approval key', async () => {
+    const key = 'PLANT001:plant001-circuit01-model:5';
+    await writeFile(path.join(workspace.root, 'approval_status.json'), `{\n  "${key}": "rejected",\n  "${key}": "approved"\n}\n`);
+
+    const run = await promote(workspace);
+
+    await assertFailedClosed(run, workspace);
+    assert.match(completionMessage(run), /twice, on lines 2 and 3/);
+  });
+
+  it('accepts a byte-order mark and CRLF', async () => {
+    const lines = ['{', '  "PLANT001:plant001-circuit01-model:5": "approved",', '  "PLANT002:plant002-circuit05-model:2": "pending"', '}', ''];
+    await writeFile(path.join(workspace.root, 'approval_status.json'), `\uFEFF${lines.join('\r\n')}`);
+
+    const run = await promote(workspace, { unlistedModels: 'reject' });
+
+    assertTaskResult(run, 'Succeeded');
+    const result = await readValidJson<PromotionResult>(workspace.resultFile, 'promotion_result.schema.json');
+    assert.deepEqual(keys(result.promoted), ['PLANT001:plant001-circuit01-model:5']);
+    assert.deepEqual(keys(result.pending_approval), ['PLANT002:plant002-circuit05-model:2']);
+  });
+
+  const invalidApprovers: { fixture: string; expected: RegExp }[] = [
+    { fixture: 'approvers-design-note.yaml', expected: /plant_approvers\.yaml 21:5: has approval_policy after the list of approvers of PLANT003.*the mapping form/ },
+    { fixture: 'approvers-alias-bomb.yaml', expected: /more than \d+ values once its YAML aliases are expanded/ },
+    { fixture: 'approvers-js-function.yaml', expected: /unknown tag .*js\/function/ },
+    { fixture: 'approvers-tabs.yaml', expected: /2:1: uses a tab for indentation/ },
+  ];
+  for (const { fixture, expected } of invalidApprovers) {
+    it(`rejects approvers file ${fixture}`, async () => {
+      await copyFile(path.join(FIXTURES, fixture), path.join(workspace.root, 'config', 'plant_approvers.yaml'));
+
+      const run = await promote(workspace);
+
+      await assertFailedClosed(run, workspace);
+      assert.match(completionMessage(run), expected);
+    });
+  }
+
+  it('lists every invalid input', async () => {
+    const run = await promote(workspace, { concurrency: '1000', registryType: 's3', unlistedModels: 'aprove', dryRun: 'yes', plantIdPattern: '^(plant)(\\d+)-' });
+
+    await assertFailedClosed(run, workspace);
+    const message = completionMessage(run);
+    for (const expected of ['"1000"', 'from 1 to 32', '"s3"', 'local, azureml, mlflow', '"aprove"', '"yes"', '2 capture groups']) {
+      assert.ok(message.includes(expected), `message names ${expected}: ${message}`);
+    }
+  });
+
+  it('rejects unsafe folder names before promoting', async () => {
+    await writeJson(path.join(workspace.root, 'approval_status.json'), {});
+    await writeJson(path.join(workspace.root, 'registered_models.json'), {
+      models: [
+        { plant_id: 'PLANT001', model_name: 'plant001-circuit01-model', version: '5', path: 'models/plant001-circuit01-model' },
+        { plant_id: 'PLANT001', model_name: '../../escaped', version: '1', path: 'models/plant001-circuit01-model' },
+        { plant_id: 'PLANT001', model_name: 'plant001-circuit02-model', version: '..', path: 'models/plant001-circuit02-model' },
+      ],
+    });
+
+    const run = await promote(workspace);
+
+    await assertFailedClosed(run, workspace);
+    const message = completionMessage(run);
+    assert.match(message, /"\.\.\/\.\.\/escaped"/);
+    assert.match(message, /Invalid version for a local registry folder \(found "\.\."\)/);
+    assert.equal(await exists(path.join(path.dirname(workspace.root), 'escaped')), false);
+  });
+
+  it('rejects one folder for two plants', async () => {
+    await writeJson(path.join(workspace.root, 'approval_status.json'), { 'PLANT002:shared-model:1': 'rejected' });
+    await writeJson(path.join(workspace.root, 'registered_models.json'), {
+      models: [
+        { plant_id: 'PLANT001', model_name: 'shared-model', version: '1', path: 'models/plant001-circuit01-model' },
+        { plant_id: 'PLANT002', model_name: 'Shared-Model', version: '1', path: 'models/plant002-circuit05-model' },
+      ],
+    });
+
+    const run = await promote(workspace);
+
+    await assertFailedClosed(run, workspace);
+    assert.match(completionMessage(run), /PLANT002:Shared-Model:1: Needs the same local registry folder "Shared-Model\/1" as "PLANT001:shared-model:1"/);
+  });
+
+  it('neutralizes approver names and plant IDs', async () => {
+    await writeFile(
+      path.join(workspace.root, 'config', 'plant_approvers.yaml'),
+      'approvers:\n  PLANT002:\n    - name: "Jane\\n##[error]forged\\n##vso[task.setvariable variable=injected]x \\e[31m"\n      email: "jane.smith@company.com"\n',
+    );
+    const models = JSON.parse(await readFile(path.join(workspace.root, 'registered_models.json'), 'utf8')) as { models: { plant_id: string; tags: Record<string, string> }[] };
+    const [first] = models.models;
+    assert.ok(first !== undefined);
+    first.plant_id = '##[error]PLANT001';
+    first.tags = { note: '\u001b[2J##vso[task.complete result=Succeeded]' };
+    await writeJson(path.join(workspace.root, 'registered_models.json'), models);
+
+    const run = await promote(workspace);
+
+    assert.ok(!run.commands.some((command) => command.properties.variable === 'injected'));
+    assert.ok(!run.lines.some((line) => /^##\[(?!group\]|endgroup\])/.test(line)), 'no formatting command besides groups');
+    assert.ok(!run.stdout.includes('\u001b'), 'no escape character in the output');
+    const result = await readValidJson<PromotionResult>(workspace.resultFile, 'promotion_result.schema.json');
+    assert.deepEqual(categorizedKeys(result).length, ALL_KEYS.length);
+  });
+
+  it('promotes each version once in parallel runs', async () => {
+    await writeJson(path.join(workspace.root, 'approval_status.json'), {});
+    const jobs = [1, 2, 3, 4].map((job) => path.join(path.dirname(workspace.root), `job${job}`));
+    const resultFiles = jobs.map((job) => path.join(job, 'promotion_result.json'));
+    // Each job gets its own Agent.TempDirectory, as on separate agents, because task-lib keeps its vault key there.
+    await Promise.all(jobs.map((job) => mkdir(path.join(job, 'agent-temp'), { recursive: true })));
+
+    const runs = await Promise.all(jobs.map((job, index) => promote(workspace, { resultFile: resultFiles[index] ?? '' }, { 'Agent.TempDirectory': path.join(job, 'agent-temp') })));
+
+    const promotedKeys: string[] = [];
+    for (const [index, run] of runs.entries()) {
+      assertTaskResult(run, 'Succeeded');
+      const result = await readValidJson<PromotionResult>(resultFiles[index] ?? '', 'promotion_result.schema.json');
+      assert.deepEqual(categorizedKeys(result), ALL_KEYS, `job ${index + 1} lists each model in exactly one array`);
+      promotedKeys.push(...keys(result.promoted));
+    }
+    assert.deepEqual(promotedKeys.sort(), ALL_KEYS, 'each model promoted by exactly one job');
+    assert.equal((await registryVersions(workspace.registry)).length, ALL_KEYS.length);
+  });
+
+  it('puts each model in one category on a rerun', async () => {
+    await writeJson(path.join(workspace.root, 'approval_status.json'), {
+      auto_approve_plants: ['TEST_PLANT'],
+      'PLANT001:plant001-circuit01-model:5': 'approved',
+      'PLANT001:plant001-circuit02-model:3': 'approved',
+      'PLANT002:plant002-circuit05-model:2': 'pending',
+      'PLANT003:plant003-circuit10-model:4': 'rejected',
+    });
+    await promote(workspace, { plants: 'PLANT001' });
+    await rm(path.join(workspace.root, 'models', 'testplant-circuit01-model'), { recursive: true });
+
+    const run = await promote(workspace);
+
+    assertTaskResult(run, 'Failed');
+    const result = await readValidJson<PromotionResult>(workspace.resultFile, 'promotion_result.schema.json');
+    assert.deepEqual(categorizedKeys(result), ALL_KEYS);
+    assert.deepEqual(keys(result.skipped), ['PLANT001:plant001-circuit01-model:5', 'PLANT001:plant001-circuit02-model:3']);
+    assert.deepEqual(keys(result.failed), ['TEST_PLANT:testplant-circuit01-model:v2']);
+    assert.equal(result.counts.total, ALL_KEYS.length);
+  });
+});
