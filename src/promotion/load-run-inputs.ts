@@ -4,7 +4,8 @@ import type { ApprovalFile } from '../approvals/approval-file';
 import { parseApprovalFile } from '../approvals/parse-approval-file';
 import type { ApproversConfig } from '../approvers/plant-approvers';
 import { parseApproversFile } from '../approvers/parse-approvers-file';
-import { ValidationError, errorMessage, type Problem } from '../errors';
+import { findMistypedApprovalKeys } from '../decision/find-mistyped-approval-keys';
+import { ApprovalFileError, ValidationError, errorMessage, type Problem } from '../errors';
 import { readTextFileIfExists, type TextFile } from '../files/read-text-file';
 import { parseModelsFile } from '../models/parse-models-file';
 import type { RegisteredModel } from '../models/registered-model';
@@ -50,6 +51,12 @@ export async function loadRunInputs(config: TaskConfig, host: PipelineHost, list
   const models = config.modelsQuery === undefined ? parse(modelsText, (file) => parseModelsFile(file.text, file.path, { plantIdPattern: config.plantIdPattern })) : await listQueriedModels(listModels, failures);
   const approvalFile = parse(approvalText, (file) => parseApprovalFile(file.text, file.path));
   const approvers = parse(approversText, (file) => parseApproversFile(file.text, file.path));
+  if (models !== undefined && approvalFile !== undefined && approvalText !== undefined) {
+    const mistyped = findMistypedApprovalKeys(approvalFile, models, approvalText.path);
+    if (mistyped.length > 0) {
+      failures.push(new ApprovalFileError(approvalText.path, mistyped));
+    }
+  }
 
   throwIfInvalid(failures, problems);
   if (models === undefined || approvalFile === undefined || approvalText === undefined) {

@@ -125,6 +125,19 @@ describe('PromoteModels robustness', function () {
     });
   }
 
+  for (const key of ['plant003:plant003-circuit10-model:4', 'PLANT003:Plant003-Circuit10-Model:4', 'PLANT003:plant003-circuit10-model:04']) {
+    it(`rejects mistyped key ${key}`, async () => {
+      await writeJson(path.join(workspace.root, 'approval_status.json'), { [key]: 'rejected' });
+
+      const run = await promote(workspace);
+
+      await assertFailedClosed(run, workspace);
+      const message = completionMessage(run);
+      assert.ok(message.includes(`(found "${key}")`), message);
+      assert.ok(message.includes('exactly as the run registered the model: "PLANT003:plant003-circuit10-model:4"'), message);
+    });
+  }
+
   it('lists every invalid input', async () => {
     const run = await promote(workspace, { concurrency: '1000', registryType: 's3', unlistedModels: 'aprove', dryRun: 'yes', plantIdPattern: '^(plant)(\\d+)-' });
 
@@ -155,7 +168,7 @@ describe('PromoteModels robustness', function () {
   });
 
   it('rejects one folder for two plants', async () => {
-    await writeJson(path.join(workspace.root, 'approval_status.json'), { 'PLANT002:shared-model:1': 'rejected' });
+    await writeJson(path.join(workspace.root, 'approval_status.json'), { 'PLANT002:Shared-Model:1': 'rejected' });
     await writeJson(path.join(workspace.root, 'registered_models.json'), {
       models: [
         { plant_id: 'PLANT001', model_name: 'shared-model', version: '1', path: 'models/plant001-circuit01-model' },
