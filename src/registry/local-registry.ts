@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { cp, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
 import { RegistryError, errorMessage, type Problem } from '../errors';
@@ -105,13 +105,14 @@ export class LocalRegistry implements ModelRegistry {
     try {
       // Promotion renames complete folders into place, so a version is there exactly when its metadata is.
       await stat(path.join(folder, LOCAL_REGISTRY_METADATA_FILE));
-      return { exists: true, url: folder };
     } catch (error) {
       if (isNodeError(error) && error.code === 'ENOENT') {
         return { exists: false };
       }
       throw new RegistryError(`Could not check the local registry folder ${folder}: ${errorMessage(error)}`, { code: 'LOCAL_REGISTRY_FAILED', cause: error });
     }
+    await assertFolderHasModel(folder, model);
+    return { exists: true, url: folder };
   }
 
   async promote(model: RegisteredModel, context: RegistryCallContext): Promise<PromotionOutcome> {
@@ -134,7 +135,7 @@ export class LocalRegistry implements ModelRegistry {
       await writeFile(path.join(temporaryFolder, LOCAL_REGISTRY_METADATA_FILE), `${JSON.stringify(this.metadata(model, sourcePath, context), null, 2)}\n`, 'utf8');
 
       await mkdir(path.dirname(folder), { recursive: true });
-      return await moveIntoPlace(temporaryFolder, folder, context);
+      return await moveIntoPlace(temporaryFolder, folder, model, context);
     } catch (error) {
       if (error instanceof RegistryError) {
         throw error;
@@ -203,7 +204,35 @@ async function copyModelFiles(sourcePath: string, temporaryFolder: string): Prom
   await cp(sourcePath, destination, { recursive: true, dereference: true, errorOnExist: true, force: false });
 }
 
-async function moveIntoPlace(temporaryFolder: string, folder: string, context: RegistryCallContext): Promise<PromotionOutcome> {
+/**
+ * Throws when the `model.json` of a version folder records another approval key, such as the
+ * same model name and version promoted earlier for another plant, so that this model is not
+ * reported as already promoted. A `model.json` that is not valid JSON or has no key is taken as
+ * this model's, as before keys were compared.
+ */
+async function assertFolderHasModel(folder: string, model: RegisteredModel): Promise<void> {
+  const metadataPath = path.join(folder, LOCAL_REGISTRY_METADATA_FILE);
+  let text: string;
+  try {
+    text = await readFile(metadataPath, 'utf8');
+  } catch (error) {
+    throw new RegistryError(`Could not read ${metadataPath}: ${errorMessage(error)}`, { code: 'LOCAL_REGISTRY_FAILED', cause: error });
+  }
+  let recordedKey: unknown;
+  try {
+    recordedKey = (JSON.parse(text) as { key?: unknown } | null)?.key;
+  } catch {
+    return;
+  }
+  if (typeof recordedKey === 'string' && recordedKey !== approvalKey(model)) {
+    throw new RegistryError(
+      `The local registry folder ${folder} contains ${quote(recordedKey)}, not ${quote(approvalKey(model))}, because the registry keeps one folder per model name and version. Give the models of different plants different names, or move the folder away and run again.`,
+      { code: 'LOCAL_REGISTRY_CONFLICT' },
+    );
+  }
+}
+
+async function moveIntoPlace(temporaryFolder: string, folder: string, model: RegisteredModel, context: RegistryCallContext): Promise<PromotionOutcome> {
   try {
     await rename(temporaryFolder, folder);
   } catch (error) {
@@ -220,6 +249,7 @@ async function moveIntoPlace(temporaryFolder: string, folder: string, context: R
         cause: error,
       });
     }
+    await assertFolderHasModel(folder, model);
     context.log(`Another promotion created ${folder} first, so it was left unchanged.`);
     return { status: 'already_promoted', url: folder, attempts: 1 };
   }

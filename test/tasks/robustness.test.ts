@@ -182,6 +182,26 @@ describe('PromoteModels robustness', function () {
     assert.match(completionMessage(run), /PLANT002:Shared-Model:1: Needs the same local registry folder "Shared-Model\/1" as "PLANT001:shared-model:1"/);
   });
 
+  it('fails a folder of another plant', async () => {
+    await writeJson(path.join(workspace.root, 'approval_status.json'), {});
+    const register = async (plantId: string, modelPath: string): Promise<void> => {
+      await writeJson(path.join(workspace.root, 'registered_models.json'), { models: [{ plant_id: plantId, model_name: 'shared-model', version: '1', path: modelPath }] });
+    };
+    await register('PLANT002', 'models/plant002-circuit05-model');
+    assertTaskResult(await promote(workspace), 'Succeeded');
+    await register('PLANT001', 'models/plant001-circuit01-model');
+
+    const run = await promote(workspace);
+
+    assertTaskResult(run, 'Failed');
+    const result = await readValidJson<PromotionResult>(workspace.resultFile, 'promotion_result.schema.json');
+    assert.deepEqual(keys(result.failed), ['PLANT001:shared-model:1']);
+    assert.deepEqual(result.skipped, []);
+    assert.match(result.failed[0]?.error ?? '', /contains "PLANT002:shared-model:1", not "PLANT001:shared-model:1"/);
+    const metadata = JSON.parse(await readFile(path.join(workspace.registry, 'shared-model', '1', 'model.json'), 'utf8')) as { key: string };
+    assert.equal(metadata.key, 'PLANT002:shared-model:1');
+  });
+
   it('neutralizes approver names and plant IDs', async () => {
     await writeFile(
       path.join(workspace.root, 'config', 'plant_approvers.yaml'),
