@@ -1,5 +1,7 @@
+import * as path from 'node:path';
+
 import { decideRun } from '../decision/decide-run';
-import type { ModelDecision, UnmatchedApproval } from '../decision/decision';
+import type { ModelDecision } from '../decision/decision';
 import { InputError, ModelsFileError } from '../errors';
 import type { PipelineHost, TaskResultKind } from '../pipeline/pipeline-host';
 import type { PipelineRunInfo } from '../pipeline/read-pipeline-run';
@@ -7,7 +9,7 @@ import { createRegistry } from '../registry/create-registry';
 import type { RegisteredModel } from '../models/registered-model';
 import type { ModelRegistry } from '../registry/model-registry';
 import type { RegistryConfig } from '../registry/registry-config';
-import { buildPromotionResult, describeNearMiss } from '../report/build-promotion-result';
+import { buildPromotionResult } from '../report/build-promotion-result';
 import { PROMOTION_RESULT_ATTACHMENT_TYPE, type PromotionResult } from '../report/promotion-result';
 import { renderPromotionSummary } from '../report/render-promotion-summary';
 import { filterPlants } from './filter-plants';
@@ -17,6 +19,7 @@ import type { ModelOutcome } from './model-outcome';
 import { publishReport } from './publish-report';
 import { settleApprovedModel, type SettledModel } from './settle-approved-model';
 import type { TaskConfig } from './task-config';
+import { warnUnmatched } from './warn-unmatched';
 
 export const PROMOTION_SUMMARY_FILE = 'promotion_summary.md';
 
@@ -54,7 +57,7 @@ export async function runPromotion(config: TaskConfig, deps: PromotionDeps): Pro
   const decided = decideRun(inputs.models, { approvalFile: inputs.approvalFile, approvers: inputs.approvers, unlistedModels: config.unlistedModels });
   const selection = filterPlants(decided.decisions, decided.unmatched, config.plants);
   reportSelection(host, config, selection.decisions.length, selection.plantsWithoutModels);
-  warnUnmatched(host, selection.unmatched);
+  warnUnmatched(host, selection.unmatched, path.basename(config.resultFile));
 
   const outcomes = await settleModels(selection.decisions, config, { ...deps, registry, approvalFileSha256: inputs.approvalFileSha256 });
 
@@ -145,13 +148,6 @@ function reportSelection(host: PipelineHost, config: TaskConfig, selectedCount: 
   }
   for (const plant of plantsWithoutModels) {
     host.warning(`Plant ${plant} of input plants has no model in this run. Check the spelling; plant IDs are compared exactly as written.`);
-  }
-}
-
-function warnUnmatched(host: PipelineHost, unmatched: UnmatchedApproval[]): void {
-  for (const entry of unmatched) {
-    const nearMiss = entry.nearMiss === undefined ? '' : ` ${describeNearMiss(entry.nearMiss)}`;
-    host.warning(`Approval entry ${entry.key} (${entry.status}) matches no model of this run.${nearMiss}`);
   }
 }
 

@@ -1,12 +1,14 @@
+import * as path from 'node:path';
+
 import { decideRun } from '../decision/decide-run';
 import type { PipelineHost } from '../pipeline/pipeline-host';
 import type { PipelineRunInfo } from '../pipeline/read-pipeline-run';
-import { describeNearMiss } from '../report/build-promotion-result';
 import { APPROVAL_REQUEST_ATTACHMENT_TYPE, buildApprovalRequest, type ApprovalRequest } from '../report/approval-request';
 import { filterPlants } from './filter-plants';
 import { loadRunInputs } from './load-run-inputs';
 import { publishReport } from './publish-report';
 import type { TaskConfig } from './task-config';
+import { warnUnmatched } from './warn-unmatched';
 
 export interface RequestDeps {
   host: PipelineHost;
@@ -30,10 +32,7 @@ export async function runRequest(config: TaskConfig, deps: RequestDeps): Promise
   for (const plant of selection.plantsWithoutModels) {
     host.warning(`Plant ${plant} of input plants has no model in this run. Check the spelling; plant IDs are compared exactly as written.`);
   }
-  for (const entry of selection.unmatched) {
-    const nearMiss = entry.nearMiss === undefined ? '' : ` ${describeNearMiss(entry.nearMiss)}`;
-    host.warning(`Approval entry ${entry.key} (${entry.status}) matches no model of this run.${nearMiss}`);
-  }
+  warnUnmatched(host, selection.unmatched, path.basename(config.resultFile));
 
   const request = buildApprovalRequest(selection.decisions, selection.unmatched, {
     generatedAt: deps.now(),

@@ -202,6 +202,24 @@ describe('PromoteModels robustness', function () {
     assert.equal(metadata.key, 'PLANT002:shared-model:1');
   });
 
+  it('limits warnings about unmatched approvals', async () => {
+    const statuses: Record<string, string> = { 'PLANT001:plant001-circuit01-model:4': 'approved' };
+    for (let version = 1; version <= 30; version += 1) {
+      statuses[`PLANT009:retired-model:${version}`] = 'approved';
+    }
+    await writeJson(path.join(workspace.root, 'approval_status.json'), statuses);
+
+    const run = await promote(workspace);
+
+    assertTaskResult(run, 'Succeeded');
+    const warnings = commandsNamed(run, 'task.issue').filter((command) => command.properties.type === 'warning');
+    assert.equal(warnings.length, 21);
+    assert.match(warnings[0]?.message ?? '', /PLANT001:plant001-circuit01-model:4 .*Closest model PLANT001:plant001-circuit01-model:5/);
+    assert.equal(warnings[20]?.message, '11 more approval entries match no model of this run; promotion_result.json lists all 31 under unmatched_approvals.');
+    const result = await readValidJson<PromotionResult>(workspace.resultFile, 'promotion_result.schema.json');
+    assert.equal(result.unmatched_approvals.length, 31);
+  });
+
   it('neutralizes approver names and plant IDs', async () => {
     await writeFile(
       path.join(workspace.root, 'config', 'plant_approvers.yaml'),
