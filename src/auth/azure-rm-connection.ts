@@ -50,9 +50,11 @@ export interface ManagedIdentityConnection extends ConnectionBase {
   clientId?: string;
 }
 
-/** Sign-in outside a pipeline (the command line or the demo) through the developer credential chain. */
+/** Sign-in outside a pipeline (the command line or the demo) through the developer credential chain, `DefaultAzureCredential`. */
 export interface DeveloperConnection extends ConnectionBase {
   scheme: 'DeveloperCredential';
+  /** Value of the environment variable AZURE_AUTHORITY_HOST, which `DefaultAzureCredential` reads itself, or undefined when it is unset. */
+  authorityHost?: string;
 }
 
 export type AzureRmConnection = ServicePrincipalConnection | WorkloadIdentityConnection | ManagedIdentityConnection | DeveloperConnection;
@@ -111,9 +113,23 @@ export function readAzureRmConnection(inputs: TaskInputs, connectionId: string, 
   return problems.length === before ? connection : undefined;
 }
 
-/** Builds the connection used outside a pipeline, where `DefaultAzureCredential` finds the developer's sign-in. */
-export function developerConnection(armUrl: string, resource = armUrl): DeveloperConnection {
-  return { scheme: 'DeveloperCredential', connectionId: 'developer', armUrl, scope: scopeOf(resource) };
+/** Settings of a sign-in outside a pipeline, which has no service connection to take them from. */
+export interface DeveloperConnectionSettings {
+  armUrl: string;
+  subscriptionId: string;
+  /** Cloud name, such as `AzureCloud`, when the ARM URL belongs to a known cloud. */
+  environment?: string;
+  authorityHost?: string;
+}
+
+/**
+ * Builds the connection used outside a pipeline, where `DefaultAzureCredential` finds the
+ * developer's sign-in. The token scope comes from the ARM URL. For the public cloud that is
+ * `https://management.azure.com//.default`, the scope the Azure Developer CLI requests
+ * (Azure/azure-dev `cli/azd/pkg/azure/scopes.go`).
+ */
+export function developerConnection(settings: DeveloperConnectionSettings): DeveloperConnection {
+  return { scheme: 'DeveloperCredential', connectionId: 'developer', scope: scopeOf(settings.armUrl), ...settings };
 }
 
 /**
@@ -215,7 +231,8 @@ function readWorkloadIdentity(inputs: TaskInputs, connectionId: string, authoriz
   };
 }
 
-function isHttpsUrl(value: string): boolean {
+/** Returns true when `value` parses as an absolute URL with the https scheme. */
+export function isHttpsUrl(value: string): boolean {
   try {
     return new URL(value).protocol === 'https:';
   } catch {

@@ -42,9 +42,9 @@ export interface CredentialDeps {
 }
 
 /**
- * Builds the @azure/identity credential for a service connection and wraps it so that every
- * secret it uses and every token it returns is registered with `setSecret`. Sign-in goes to
- * the connection's own authority, never to a built-in public-cloud host.
+ * Builds the @azure/identity credential for a connection and wraps it so that every token it
+ * returns is registered with `setSecret`. A service connection's secrets are registered too, and
+ * it signs in at its own authority, never at a built-in public-cloud host.
  */
 export function createAzureCredential(connection: AzureRmConnection, deps: CredentialDeps): TokenCredential {
   const registered = new Set<string>();
@@ -137,17 +137,26 @@ function buildCredential(connection: AzureRmConnection, deps: CredentialDeps, ma
       // tests run this branch through MSAL's App Service source, never the VM metadata endpoint.
       return connection.clientId ? new ManagedIdentityCredential({ clientId: connection.clientId, ...deps.identityOptions }) : new ManagedIdentityCredential({ ...deps.identityOptions });
     case 'DeveloperCredential':
-      return new DefaultAzureCredential({ ...deps.identityOptions });
+      deps.log?.('Signing in through DefaultAzureCredential, because the task runs outside a pipeline and azureSubscription is empty');
+      // The credentials read AZURE_AUTHORITY_HOST themselves. Instance discovery is turned off
+      // for a host outside the known clouds, so that MSAL sends its requests to that host only.
+      return new DefaultAzureCredential({
+        ...deps.identityOptions,
+        disableInstanceDiscovery: connection.authorityHost !== undefined && !isKnownAuthorityHost(connection.authorityHost),
+      });
   }
 }
 
 function authorityOptions(authorityHost: string, deps: CredentialDeps): TokenCredentialOptions & { disableInstanceDiscovery: boolean } {
-  const host = new URL(authorityHost).hostname.toLowerCase();
   return {
     ...deps.identityOptions,
     authorityHost: authorityHost.replace(/\/+$/, ''),
-    disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.has(host),
+    disableInstanceDiscovery: !isKnownAuthorityHost(authorityHost),
   };
+}
+
+function isKnownAuthorityHost(authorityHost: string): boolean {
+  return KNOWN_AUTHORITY_HOSTS.has(new URL(authorityHost).hostname.toLowerCase());
 }
 
 /** Returns the seconds until a JWT's `exp` claim, or 0 when the token has no readable `exp`. */

@@ -17,6 +17,7 @@ const MANAGED_IDENTITY_CONNECTION = '33333333-4444-5555-6666-777777777777';
 const IDENTITY_HEADER = 'identity-header-do-not-print-0123456789';
 const CLIENT_SECRET = 'Qx8~spn-client-secret-do-not-print-0123456789';
 const JOB_ACCESS_TOKEN = 'job-access-token-do-not-print-abcdefghijklmnop';
+const DEVELOPER_SECRET = 'Dv7~developer-client-secret-do-not-print-0123456789';
 
 const C01 = 'PLANT001:plant001-circuit01-model:5';
 const C02 = 'PLANT001:plant001-circuit02-model:3';
@@ -63,7 +64,13 @@ describe('PromoteModels task with Azure ML', function () {
     };
   }
 
+  /** Runs the task inside a pipeline, where the agent sets TF_BUILD, signing in through the given service connection. */
   async function promote(connectionId: string, connection: Record<string, string>, inputs: Record<string, string> = {}): Promise<TaskRun> {
+    return await runPromoteModels({ azureSubscription: connectionId, ...inputs }, { TF_BUILD: 'True', ...connection });
+  }
+
+  /** Runs the compiled task on the design note's files and checks that it prints no foreign command and no secret. */
+  async function runPromoteModels(inputs: Record<string, string>, variables: Record<string, string>): Promise<TaskRun> {
     const tokensBefore = fake.issuedAccessTokens.length;
     const run = await runBuiltTask(
       'PromoteModelsIndividually',
@@ -72,7 +79,6 @@ describe('PromoteModels task with Azure ML', function () {
         approvalFile: 'approval_status.json',
         approversFile: 'config/plant_approvers.yaml',
         registryType: 'azureml',
-        azureSubscription: connectionId,
         resourceGroup: 'rg-ml',
         workspaceName: 'ws-plants',
         registryName: 'plant-registry',
@@ -82,7 +88,7 @@ describe('PromoteModels task with Azure ML', function () {
         ...inputs,
       },
       // NODE_EXTRA_CA_CERTS is read when Node starts, so the task process trusts the test CA from its first request.
-      { ...buildVariables(workspace), ...connection, NODE_EXTRA_CA_CERTS: tls.certificates.caFile },
+      { ...buildVariables(workspace), ...variables, NODE_EXTRA_CA_CERTS: tls.certificates.caFile },
     );
     assertOnlyOurCommands(run);
     assertSecretsHidden(run, fake.issuedAccessTokens.slice(tokensBefore));
@@ -91,7 +97,7 @@ describe('PromoteModels task with Azure ML', function () {
 
   /** Returns every secret and token of the run: those the test configured and those the fake server issued. */
   function secrets(): string[] {
-    return [CLIENT_SECRET, JOB_ACCESS_TOKEN, ...fake.issuedAccessTokens, ...fake.issuedOidcTokens];
+    return [CLIENT_SECRET, JOB_ACCESS_TOKEN, DEVELOPER_SECRET, ...fake.issuedAccessTokens, ...fake.issuedOidcTokens];
   }
 
   /** Checks that no secret is printed and that each access token issued during the run was masked. */
@@ -141,6 +147,7 @@ describe('PromoteModels task with Azure ML', function () {
       principals: [
         { clientId: 'promote-app', secret: CLIENT_SECRET },
         { clientId: 'federated-app', federated: true },
+        { clientId: 'developer-app', secret: DEVELOPER_SECRET },
       ],
       ado: { accessToken: JOB_ACCESS_TOKEN, serviceConnectionId: FEDERATED_CONNECTION },
       managedIdentity: { identityHeader: IDENTITY_HEADER, clientId: 'agent-identity' },
@@ -249,6 +256,39 @@ describe('PromoteModels task with Azure ML', function () {
     assert.deepEqual(keys((await readResult()).promoted), [C01, C02]);
     assert.ok(fake.tokenRequests.length >= 1);
     assert.ok(fake.tokenRequests.every((request) => request.method === 'managedIdentity' && request.scope === `${fake.url}/`));
+  });
+
+  it('signs in as the developer outside a pipeline', async () => {
+    // No TF_BUILD and no connection: DefaultAzureCredential's EnvironmentCredential reads the
+    // AZURE_* variables. AZURE_TOKEN_CREDENTIALS limits the chain to that credential, so a
+    // failed sign-in cannot go on to the metadata endpoint or the Azure CLI.
+    const developerSignIn = {
+      AZURE_TENANT_ID: TENANT,
+      AZURE_CLIENT_ID: 'developer-app',
+      AZURE_CLIENT_SECRET: DEVELOPER_SECRET,
+      AZURE_AUTHORITY_HOST: `${fake.url}/`,
+      AZURE_TOKEN_CREDENTIALS: 'EnvironmentCredential',
+    };
+
+    const run = await runPromoteModels({ azureSubscriptionId: SUBSCRIPTION, azureResourceManagerUrl: `${fake.url}/` }, developerSignIn);
+
+    assertTaskResult(run, 'Succeeded');
+    const result = await readResult();
+    assert.deepEqual(keys(result.promoted), [C01, C02]);
+    assert.ok(fake.hasRegistryVersion(SUBSCRIPTION, 'rg-shared', 'plant-registry', 'plant001-circuit01-model', '5'));
+    assert.deepEqual(fake.tokenRequests, [{ clientId: 'developer-app', scope: `${fake.url}//.default`, method: 'secret' }]);
+    assert.ok(fake.requests.some((request) => request.path === `/${TENANT}/v2.0/.well-known/openid-configuration`), 'the authority comes from AZURE_AUTHORITY_HOST');
+    assert.ok(!fake.requests.some((request) => request.path.includes('/discovery/instance')), 'instance discovery stays off for a private authority');
+  });
+
+  it('requires a connection inside a pipeline', async () => {
+    const run = await runPromoteModels({ azureSubscriptionId: SUBSCRIPTION }, { TF_BUILD: 'True' });
+
+    assertTaskResult(run, 'Failed');
+    const message = run.commands.find((command) => command.command === 'task.complete')?.message ?? '';
+    assert.match(message, /input azureSubscription: Input azureSubscription is required when registryType is azureml in a pipeline\. Set it to the name of an Azure Resource Manager service connection/);
+    assert.match(message, /input azureSubscriptionId: The input applies only to runs outside a pipeline without azureSubscription/);
+    assert.deepEqual(fake.requests, []);
   });
 
   it('imports through the registry data plane', async () => {
