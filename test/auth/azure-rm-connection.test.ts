@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 
-import { readAzureRmConnection, scopeOf } from '../../src/auth/azure-rm-connection';
+import { developerConnection, isHttpsUrl, readAzureRmConnection, scopeOf } from '../../src/auth/azure-rm-connection';
 import type { Problem } from '../../src/errors';
 import type { TaskInputs } from '../../src/pipeline/task-inputs';
 
@@ -150,4 +150,31 @@ describe('scopeOf', () => {
     assert.equal(scopeOf('https://management.core.windows.net/'), 'https://management.core.windows.net//.default');
     assert.equal(scopeOf('https://management.azure.com'), 'https://management.azure.com/.default');
   });
+});
+
+describe('developerConnection', () => {
+  it('derives the scope from the ARM URL', () => {
+    const connection = developerConnection({ armUrl: 'https://management.chinacloudapi.cn/', subscriptionId: 'sub-1', environment: 'AzureChinaCloud', authorityHost: 'https://login.chinacloudapi.cn/' });
+
+    assert.equal(connection.scheme, 'DeveloperCredential');
+    assert.equal(connection.scope, 'https://management.chinacloudapi.cn//.default');
+    assert.equal(connection.subscriptionId, 'sub-1');
+    assert.equal(connection.environment, 'AzureChinaCloud');
+    assert.equal(connection.authorityHost, 'https://login.chinacloudapi.cn/');
+  });
+});
+
+describe('isHttpsUrl', () => {
+  const cases: Array<[string, boolean]> = [
+    ['https://management.azure.com/', true],
+    ['HTTPS://login.microsoftonline.us', true],
+    ['http://management.azure.com/', false],
+    ['management.azure.com', false],
+    ['', false],
+  ];
+  for (const [value, expected] of cases) {
+    it(`returns ${expected} for "${value}"`, () => {
+      assert.equal(isHttpsUrl(value), expected);
+    });
+  }
 });
