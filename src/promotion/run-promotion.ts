@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { decideRun } from '../decision/decide-run';
 import type { ModelDecision } from '../decision/decision';
 import { InputError, ModelsFileError } from '../errors';
+import { findWriteProblem } from '../files/check-writable-file';
 import type { PipelineHost, TaskResultKind } from '../pipeline/pipeline-host';
 import type { PipelineRunInfo } from '../pipeline/read-pipeline-run';
 import { createRegistry } from '../registry/create-registry';
@@ -52,6 +53,13 @@ export async function runPromotion(config: TaskConfig, deps: PromotionDeps): Pro
   const nameProblems = registry.checkModels?.(inputs.models) ?? [];
   if (nameProblems.length > 0) {
     throw new ModelsFileError(config.modelsQuery === undefined ? config.modelsFile : `workspace models tagged ${config.modelsQuery.tags}`, nameProblems);
+  }
+  // A result file that cannot be written would fail the task after the promotions, so it is checked first.
+  const resultFileProblem = await findWriteProblem(config.resultFile);
+  if (resultFileProblem !== undefined) {
+    throw new InputError([
+      { source: 'input resultFile', location: '', message: `${config.resultFile} ${resultFileProblem}`, allowed: 'a file path in a writable folder, such as $(Build.ArtifactStagingDirectory)/promotion_result.json' },
+    ]);
   }
 
   const decided = decideRun(inputs.models, { approvalFile: inputs.approvalFile, approvers: inputs.approvers, unlistedModels: config.unlistedModels });

@@ -148,6 +148,22 @@ describe('PromoteModels robustness', function () {
     }
   });
 
+  it('rejects an unwritable result file first', async () => {
+    const folderAsFile = path.join(workspace.root, 'models');
+    const underAFile = path.join(workspace.root, 'registered_models.json', 'promotion_result.json');
+
+    for (const [resultFile, expected] of [
+      [folderAsFile, 'models is a folder, not a file'],
+      [underAFile, 'ENOTDIR: not a directory'],
+    ] as const) {
+      const run = await promote(workspace, { resultFile });
+
+      assertTaskResult(run, 'Failed');
+      assert.ok(completionMessage(run).includes(expected), completionMessage(run));
+      assert.deepEqual(await registryVersions(workspace.registry), []);
+    }
+  });
+
   it('rejects unsafe folder names before promoting', async () => {
     await writeJson(path.join(workspace.root, 'approval_status.json'), {});
     await writeJson(path.join(workspace.root, 'registered_models.json'), {
