@@ -35,13 +35,25 @@ export class PromotionError extends Error {
   }
 }
 
+/**
+ * Maximum number of problems a `ValidationError` message spells out. A generated file with
+ * thousands of bad entries would otherwise print the same multi-megabyte line as the error
+ * issue and again as the task result message.
+ */
+export const MAX_LISTED_PROBLEMS = 100;
+
 /** Errors that list every problem found in one input, so the user can fix them all at once. */
 export class ValidationError extends PromotionError {
   override name = 'ValidationError';
+  /** Every problem found, also those left out of the message. */
   readonly problems: Problem[];
 
   constructor(code: string, summary: string, problems: Problem[]) {
-    super(code, [summary, ...problems.map((problem) => `  - ${formatProblem(problem)}`)].join('\n'));
+    const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((problem) => `  - ${formatProblem(problem)}`);
+    if (problems.length > MAX_LISTED_PROBLEMS) {
+      listed.push(`  - … and ${problems.length - MAX_LISTED_PROBLEMS} more problem(s), not listed here; fix these and run again to see the rest.`);
+    }
+    super(code, [summary, ...listed].join('\n'));
     this.problems = problems;
   }
 }

@@ -86,6 +86,23 @@ describe('PromoteModels robustness', function () {
     }
   });
 
+  it('lists at most 100 of 20,000 problems', async () => {
+    const statuses: Record<string, string> = {};
+    for (let index = 0; index < 20_000; index += 1) {
+      statuses[`PLANT${index}:model-${index}`] = 'approved';
+    }
+    await writeJson(path.join(workspace.root, 'approval_status.json'), statuses);
+
+    const run = await promote(workspace);
+
+    await assertFailedClosed(run, workspace);
+    const message = completionMessage(run);
+    assert.match(message, /is invalid \(20000 problem\(s\)\)/);
+    assert.equal(message.split('\n').filter((line) => line.startsWith('  - ')).length, 101);
+    assert.match(message, /… and 19900 more problem\(s\), not listed here/);
+    assert.ok(run.stdout.length < 200_000, `output has ${run.stdout.length} characters`);
+  });
+
   it('rejects a duplicate approval key', async () => {
     const key = 'PLANT001:plant001-circuit01-model:5';
     await writeFile(path.join(workspace.root, 'approval_status.json'), `{\n  "${key}": "rejected",\n  "${key}": "approved"\n}\n`);
