@@ -50,12 +50,20 @@ export function renderPromotionSummary(result: PromotionResult): string {
 
   if (result.unmatched_approvals.length > 0) {
     lines.push('', '### Approval entries that match no model', '', '| Key | Status | Closest model |', '| --- | --- | --- |');
-    for (const unmatched of result.unmatched_approvals) {
+    // An approval file kept in git collects entries for every past version, so near misses come first and the table is cut.
+    const nearMissesFirst = [...result.unmatched_approvals.filter((entry) => entry.near_miss !== undefined), ...result.unmatched_approvals.filter((entry) => entry.near_miss === undefined)];
+    for (const unmatched of nearMissesFirst.slice(0, MAX_UNMATCHED_ROWS)) {
       lines.push(`| ${escapeCell(unmatched.key)} | ${escapeCell(unmatched.status)} | ${escapeCell(unmatched.near_miss ?? '')} |`);
+    }
+    if (nearMissesFirst.length > MAX_UNMATCHED_ROWS) {
+      lines.push('', `${nearMissesFirst.length - MAX_UNMATCHED_ROWS} more entries are listed under \`unmatched_approvals\` in the result file.`);
     }
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** Maximum number of unmatched approval entries the summary shows. */
+const MAX_UNMATCHED_ROWS = 100;
 
 function allEntries(result: PromotionResult): ResultEntry[] {
   return [...result.promoted, ...(result.would_promote ?? []), ...result.pending_approval, ...result.rejected, ...result.skipped, ...result.failed];

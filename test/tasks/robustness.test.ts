@@ -237,7 +237,7 @@ describe('PromoteModels robustness', function () {
 
   it('limits warnings about unmatched approvals', async () => {
     const statuses: Record<string, string> = { 'PLANT001:plant001-circuit01-model:4': 'approved' };
-    for (let version = 1; version <= 30; version += 1) {
+    for (let version = 1; version <= 130; version += 1) {
       statuses[`PLANT009:retired-model:${version}`] = 'approved';
     }
     await writeJson(path.join(workspace.root, 'approval_status.json'), statuses);
@@ -248,9 +248,14 @@ describe('PromoteModels robustness', function () {
     const warnings = commandsNamed(run, 'task.issue').filter((command) => command.properties.type === 'warning');
     assert.equal(warnings.length, 21);
     assert.match(warnings[0]?.message ?? '', /PLANT001:plant001-circuit01-model:4 .*Closest model PLANT001:plant001-circuit01-model:5/);
-    assert.equal(warnings[20]?.message, '11 more approval entries match no model of this run; promotion_result.json lists all 31 under unmatched_approvals.');
+    assert.equal(warnings[20]?.message, '111 more approval entries match no model of this run; promotion_result.json lists all 131 under unmatched_approvals.');
     const result = await readValidJson<PromotionResult>(workspace.resultFile, 'promotion_result.schema.json');
-    assert.equal(result.unmatched_approvals.length, 31);
+    assert.equal(result.unmatched_approvals.length, 131);
+    const summary = await readFile(path.join(path.dirname(workspace.resultFile), 'promotion_summary.md'), 'utf8');
+    const unmatchedSection = summary.slice(summary.indexOf('### Approval entries that match no model'));
+    assert.equal(unmatchedSection.split('\n').filter((line) => line.startsWith('| PLANT')).length, 100);
+    assert.ok(unmatchedSection.includes('| PLANT001:plant001-circuit01-model:4 |'), 'the near miss is among the rows shown');
+    assert.ok(unmatchedSection.includes('31 more entries are listed under `unmatched_approvals` in the result file.'));
   });
 
   it('neutralizes approver names and plant IDs', async () => {
