@@ -100,6 +100,14 @@ function checkTopLevelKeys(root: Record<string, unknown>, source: string, lineOf
   return problems;
 }
 
+/** Names key parts for a message: "the VERSION part", "the PLANT_ID, MODEL_NAME and VERSION parts". */
+function describeParts(names: readonly string[]): string {
+  if (names.length === 1) {
+    return `the ${names[0]} part`;
+  }
+  return `the ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} parts`;
+}
+
 /** Returns what is wrong with an approval key, or `undefined` when it is well formed. */
 function describeKeyProblem(key: string): string | undefined {
   const parts = key.split(':');
@@ -108,15 +116,15 @@ function describeKeyProblem(key: string): string | undefined {
   }
   const empty = KEY_PARTS.filter((_name, index) => parts[index] === '');
   if (empty.length > 0) {
-    return `is a malformed approval key: the ${empty.join(' and ')} part is empty`;
+    return `is a malformed approval key: ${describeParts(empty)} ${empty.length === 1 ? 'is' : 'are'} empty`;
   }
   const padded = KEY_PARTS.filter((_name, index) => parts[index] !== parts[index].trim());
   if (padded.length > 0) {
-    return `is a malformed approval key: the ${padded.join(' and ')} part has spaces at its start or end; remove them`;
+    return `is a malformed approval key: ${describeParts(padded)} ${padded.length === 1 ? 'has spaces at its' : 'have spaces at their'} start or end; remove them`;
   }
   const control = KEY_PARTS.filter((_name, index) => /\p{Cc}/u.test(parts[index]));
   if (control.length > 0) {
-    return `is a malformed approval key: the ${control.join(' and ')} part contains a control character such as a tab or line break`;
+    return `is a malformed approval key: ${describeParts(control)} ${control.length === 1 ? 'contains' : 'contain'} a control character such as a tab or line break`;
   }
   return undefined;
 }

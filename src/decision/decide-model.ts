@@ -99,11 +99,14 @@ function decideApproved(entry: ApprovalEntry, plantApprovers: PlantApprovers | u
   if (match.approved.length > 0) {
     return { outcome: 'approved', rule: 'status_approved', reason: `Approved by ${describeApprovers(match.approved)}, a configured approver of plant ${plant}.`, approvedBy };
   }
-  const noCountedApproval = match.nonApprovers.length > 0 ? `${describeNonApprovers(match.nonApprovers)} ${match.nonApprovers.length === 1 ? 'is not a configured approver' : 'are not configured approvers'}` : 'the approvals list is empty';
+  const noCountedApproval =
+    match.nonApprovers.length > 0
+      ? `${describeNonApprovers(match.nonApprovers)} ${match.nonApprovers.length === 1 ? 'is not a configured approver' : 'are not configured approvers'} of plant ${plant}`
+      : 'the approvals list is empty';
   return {
     outcome: 'pending',
     rule: 'approvals_missing',
-    reason: `The entry is approved, but ${noCountedApproval} of plant ${plant}; ${whoMustApprove(plantApprovers)} must approve.`,
+    reason: `The entry is approved, but ${noCountedApproval}; ${whoMustApprove(plantApprovers)} must approve.`,
     missingApprovers: [...plantApprovers.approvers],
   };
 }

@@ -174,7 +174,7 @@ describe('parseApprovalFile', () => {
       { key: ':model:5', words: 'the PLANT_ID part is empty' },
       { key: 'PLANT001:model:', words: 'the VERSION part is empty' },
       { key: 'PLANT001 :model:5', words: 'the PLANT_ID part has spaces at its start or end; remove them' },
-      { key: 'PLANT001: model : 5', words: 'the MODEL_NAME and VERSION part has spaces' },
+      { key: 'PLANT001: model : 5', words: 'the MODEL_NAME and VERSION parts have spaces' },
       { key: 'PLANT001:mo\\tdel:5', words: 'the MODEL_NAME part contains a control character' },
     ];
     for (const { key, words } of cases) {

@@ -103,6 +103,28 @@ describe('PromoteModels robustness', function () {
     assert.ok(run.stdout.length < 200_000, `output has ${run.stdout.length} characters`);
   });
 
+  it('names every empty key part', async () => {
+    await writeJson(path.join(workspace.root, 'approval_status.json'), { '::': 'approved', 'PLANT001::': 'approved' });
+
+    const run = await promote(workspace);
+
+    await assertFailedClosed(run, workspace);
+    const message = completionMessage(run);
+    assert.ok(message.includes('the PLANT_ID, MODEL_NAME and VERSION parts are empty (found "::")'), message);
+    assert.ok(message.includes('the MODEL_NAME and VERSION parts are empty (found "PLANT001::")'), message);
+  });
+
+  it('explains an empty approvals list', async () => {
+    await writeJson(path.join(workspace.root, 'approval_status.json'), { 'PLANT001:plant001-circuit01-model:5': { status: 'approved', approvals: [] } });
+
+    const run = await promote(workspace);
+
+    assertTaskResult(run, 'Succeeded');
+    const result = await readValidJson<PromotionResult>(workspace.resultFile, 'promotion_result.schema.json');
+    const entry = result.pending_approval.find((candidate) => candidate.key === 'PLANT001:plant001-circuit01-model:5');
+    assert.equal(entry?.reason, 'The entry is approved, but the approvals list is empty; John Doe <john.doe@company.com> must approve.');
+  });
+
   it('rejects a duplicate approval key', async () => {
     const key = 'PLANT001:plant001-circuit01-model:5';
     await writeFile(path.join(workspace.root, 'approval_status.json'), `{\n  "${key}": "rejected",\n  "${key}": "approved"\n}\n`);
