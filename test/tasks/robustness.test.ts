@@ -147,6 +147,29 @@ describe('PromoteModels robustness', function () {
     assert.deepEqual(keys(result.pending_approval), ['PLANT002:plant002-circuit05-model:2']);
   });
 
+  it('reads a UTF-16 approval file', async () => {
+    // Windows PowerShell 5.1's Out-File writes UTF-16LE with a byte-order mark.
+    const json = JSON.stringify({ 'PLANT001:plant001-circuit01-model:5': 'approved', 'PLANT002:plant002-circuit05-model:2': 'rejected' });
+    await writeFile(path.join(workspace.root, 'approval_status.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json, 'utf16le')]));
+
+    const run = await promote(workspace, { unlistedModels: 'pending' });
+
+    assertTaskResult(run, 'Succeeded');
+    const result = await readValidJson<PromotionResult>(workspace.resultFile, 'promotion_result.schema.json');
+    assert.deepEqual(keys(result.promoted), ['PLANT001:plant001-circuit01-model:5']);
+    assert.deepEqual(keys(result.rejected), ['PLANT002:plant002-circuit05-model:2']);
+  });
+
+  it('rejects an approvers file in Latin-1', async () => {
+    const yamlText = 'approvers:\n  PLANT001:\n    - name: "Jos\u00e9 Garc\u00eda"\n      email: "jose.garcia@company.com"\n';
+    await writeFile(path.join(workspace.root, 'config', 'plant_approvers.yaml'), Buffer.from(yamlText, 'latin1'));
+
+    const run = await promote(workspace);
+
+    await assertFailedClosed(run, workspace);
+    assert.match(completionMessage(run), /plant_approvers\.yaml: The approvers file \(input approversFile\) cannot be read: it is not UTF-8 text: line 3, column 17 has a byte that UTF-8 does not allow\. Save the file as UTF-8/);
+  });
+
   const invalidApprovers: { fixture: string; expected: RegExp }[] = [
     { fixture: 'approvers-design-note.yaml', expected: /plant_approvers\.yaml 21:5: has approval_policy after the list of approvers of PLANT003.*the mapping form/ },
     { fixture: 'approvers-alias-bomb.yaml', expected: /more than \d+ values once its YAML aliases are expanded/ },
