@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 
-/** The content of an input file, as bytes (hashed for the result file) and as UTF-8 text. */
+/** The content of an input file, as bytes (hashed for the result file) and as decoded text. */
 export interface TextFile {
   path: string;
   text: string;
