@@ -25,6 +25,7 @@ export function neutralizeInline(text: string, maxLength = 200): string {
 
 /** Quotes a value for an error message: JSON string syntax, neutralized and shortened. */
 export function quote(value: unknown, maxLength = 120): string {
-  const json = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  // JSON.stringify writes Infinity and NaN as null, which would hide why a number such as 1e999 is invalid.
+  const json = typeof value === 'number' && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
   return neutralizeInline(json, maxLength);
 }

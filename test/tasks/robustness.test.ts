@@ -226,6 +226,16 @@ describe('PromoteModels robustness', function () {
     }
   });
 
+  it('names an infinite metric as Infinity', async () => {
+    const text = await readFile(path.join(workspace.root, 'registered_models.json'), 'utf8');
+    await writeFile(path.join(workspace.root, 'registered_models.json'), text.replace('"accuracy": 0.93', '"accuracy": 1e999'));
+
+    const run = await promote(workspace);
+
+    await assertFailedClosed(run, workspace);
+    assert.match(completionMessage(run), /\/models\/0\/metrics\/accuracy \(line \d+\): .*\(found Infinity\)/);
+  });
+
   it('rejects unsafe folder names before promoting', async () => {
     await writeJson(path.join(workspace.root, 'approval_status.json'), {});
     await writeJson(path.join(workspace.root, 'registered_models.json'), {
