@@ -172,7 +172,10 @@ function describeYamlError(error: yaml.YAMLException, text: string, source: stri
     return { source, location, message: 'uses a tab for indentation, which YAML does not allow', allowed: 'spaces for indentation, for example two per level' };
   }
   if (error.reason === 'duplicated mapping key') {
-    return { source, location, message: 'repeats a key of the same mapping, for example a plant listed twice', allowed: 'each key once: merge the two entries' };
+    // js-yaml marks the start of the repeated key, so the key is the text up to its colon.
+    const key = /^\s*(?:-\s+)?(["']?)([^"':]+)\1\s*:/.exec(lineText.slice(column - 1))?.[2];
+    const which = key === undefined ? 'a key' : `the key ${quote(key.trim())}`;
+    return { source, location, message: `repeats ${which} of the same mapping, for example a plant listed twice`, allowed: 'each key once: merge the two entries' };
   }
   return {
     source,

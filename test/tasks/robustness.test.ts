@@ -175,6 +175,7 @@ describe('PromoteModels robustness', function () {
     { fixture: 'approvers-alias-bomb.yaml', expected: /more than \d+ values once its YAML aliases are expanded/ },
     { fixture: 'approvers-js-function.yaml', expected: /unknown tag .*js\/function/ },
     { fixture: 'approvers-tabs.yaml', expected: /2:1: uses a tab for indentation/ },
+    { fixture: 'approvers-duplicate-plant.yaml', expected: /5:3: repeats the key "PLANT001" of the same mapping/ },
   ];
   for (const { fixture, expected } of invalidApprovers) {
     it(`rejects approvers file ${fixture}`, async () => {
