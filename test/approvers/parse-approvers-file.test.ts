@@ -129,7 +129,7 @@ describe('parseApproversFile', () => {
     const error = parseInvalid('approvers:\n  PLANT001: [{name: A, email: a@company.com}]\n  PLANT001: [{name: B, email: b@company.com}]\n');
 
     assert.equal(error.problems[0].location, '3:3');
-    assertMentions(error, 'repeats a key of the same mapping', 'merge the two entries');
+    assertMentions(error, 'repeats the key "PLANT001" of the same mapping', 'merge the two entries');
   });
 
   it('rejects typed scalars when text is expected', () => {
