@@ -12,7 +12,7 @@ import type { TaskConfig } from '../promotion/task-config';
 
 export type TaskName = 'PromoteModels' | 'RequestApprovals';
 
-/** What a task entry point receives: the agent's inputs, the host that prints commands, and the clock. */
+/** Dependencies of a task entry point: the agent's inputs, the host that prints commands, and the clock. */
 export interface TaskDeps {
   inputs: TaskInputs;
   host: PipelineHost;
@@ -22,7 +22,7 @@ export interface TaskDeps {
 /** The core call of one task, given its validated configuration. */
 export type TaskBody = (config: TaskConfig, context: { host: PipelineHost; now(): Date; pipelineRun: PipelineRunInfo }) => Promise<unknown>;
 
-/** Reads the task's configuration and runs its body; every failure ends as a Failed task result with the full message. */
+/** Reads the task's configuration and runs its body. Every failure ends as a Failed task result with the full message. */
 export async function runTask(task: TaskName, deps: TaskDeps, body: TaskBody): Promise<void> {
   try {
     const config = readTaskConfig(deps.inputs, task);
