@@ -1,5 +1,6 @@
 import { RegistryError } from '../errors';
 import { decideRetry, isRetryable, type AttemptResult, type RetryOptions } from './retry-policy';
+import { sleep as defaultSleep } from './sleep';
 
 export type FetchFunction = typeof fetch;
 
@@ -56,20 +57,6 @@ const SECRET_QUERY_PARAMETERS = /([?&](?:sig|signature|token|access_token|code|c
 /** Replaces secret-looking query parameter values with `***`, for URLs shown in logs and errors. */
 export function redactUrl(url: string): string {
   return url.replace(SECRET_QUERY_PARAMETERS, '$1***');
-}
-
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }
 
 function networkErrorCode(error: unknown): string | undefined {

@@ -2,6 +2,7 @@ import { HttpClient, redactUrl, type HttpClientOptions, type HttpRequest, type H
 import { parseRetryAfter } from '../../http/retry-policy';
 import { neutralizeInline, quote } from '../../text/neutralize';
 import { AzureMlError, armResponseError } from './azureml-error';
+import { sleep as defaultSleep } from '../../http/sleep';
 
 /** Stable ARM api-version of every control-plane call; the saved specification is of this version. */
 export const ARM_API_VERSION = '2024-04-01';
@@ -366,16 +367,3 @@ function invalidResponse(operation: string, response: HttpResponse, expected: st
   });
 }
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
-}
