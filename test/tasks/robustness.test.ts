@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { access, copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 
 import type { PromotionResult } from '../../src/report/promotion-result';
@@ -312,6 +314,39 @@ describe('PromoteModels robustness', function () {
     assert.equal(unmatchedSection.split('\n').filter((line) => line.startsWith('| PLANT')).length, 100);
     assert.ok(unmatchedSection.includes('| PLANT001:plant001-circuit01-model:4 |'), 'the near miss is among the rows shown');
     assert.ok(unmatchedSection.includes('31 more entries are listed under `unmatched_approvals` in the result file.'));
+  });
+
+  it('rejects unquotable MLflow names before requests', async () => {
+    let requests = 0;
+    const server = createServer((_request, response) => {
+      requests += 1;
+      response.writeHead(500).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const connection = 'MLFLOW_ROBUSTNESS';
+    const text = await readFile(path.join(workspace.root, 'registered_models.json'), 'utf8');
+    await writeFile(path.join(workspace.root, 'registered_models.json'), text.replace('"plant001-circuit01-model"', '"plant001-o\'brien-model"'));
+    try {
+      const run = await promote(
+        workspace,
+        { registryType: 'mlflow', mlflowConnection: connection, mlflowPromotionMode: 'copy' },
+        {
+          [`ENDPOINT_URL_${connection}`]: `http://127.0.0.1:${port}`,
+          [`ENDPOINT_AUTH_${connection}`]: JSON.stringify({ parameters: { username: '', password: 'robustness-token' }, scheme: 'UsernamePassword' }),
+          [`ENDPOINT_AUTH_SCHEME_${connection}`]: 'UsernamePassword',
+          [`ENDPOINT_AUTH_PARAMETER_${connection}_USERNAME`]: '',
+          [`ENDPOINT_AUTH_PARAMETER_${connection}_PASSWORD`]: 'robustness-token',
+        },
+      );
+
+      assertTaskResult(run, 'Failed');
+      assert.ok(completionMessage(run).includes(`Has a target model name with a single quote or a backslash, which MLflow search filters cannot quote (found "plant001-o'brien-model-promoted")`), completionMessage(run));
+      assert.equal(requests, 0);
+      assert.equal(await exists(workspace.resultFile), false);
+    } finally {
+      server.close();
+    }
   });
 
   it('neutralizes approver names and plant IDs', async () => {

@@ -1,4 +1,4 @@
-import { RegistryError } from '../../errors';
+import { RegistryError, type Problem } from '../../errors';
 import { HttpClient, type FetchFunction } from '../../http/http-client';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../../http/retry-policy';
 import { approvalKey, type RegisteredModel } from '../../models/registered-model';
@@ -54,6 +54,9 @@ export function createMlflowRegistry(config: MlflowRegistryConfig, deps: MlflowR
   return new MlflowRegistry(config, new MlflowClient(config.trackingUrl, http), deps);
 }
 
+/** Characters that MLflow search filters such as `name='<target>'` cannot quote. */
+const UNQUOTABLE_NAME = /['\\]/;
+
 /**
  * Promotes into an MLflow Model Registry (open-source MLflow, the Databricks workspace registry,
  * Azure ML's MLflow endpoint). Unity Catalog models live under other endpoints
@@ -82,6 +85,27 @@ export class MlflowRegistry implements ModelRegistry {
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = deps.now ?? Date.now;
     this.target = describeTarget(config);
+  }
+
+  /**
+   * Returns a problem for every model whose target model name contains a single quote or a
+   * backslash, so the run fails before its first request instead of failing those models one by
+   * one. `alias` mode never searches by target name, so it has no such problem.
+   */
+  checkModels(models: readonly RegisteredModel[]): Problem[] {
+    if (this.config.mode === 'alias') {
+      return [];
+    }
+    return models
+      .map((model) => ({ model, name: targetModelNameFor(this.config.targetModelName, model) }))
+      .filter(({ name }) => UNQUOTABLE_NAME.test(name))
+      .map(({ model, name }) => ({
+        source: 'models of the run',
+        location: approvalKey(model),
+        message: 'Has a target model name with a single quote or a backslash, which MLflow search filters cannot quote',
+        value: quote(name),
+        allowed: 'model names and an mlflowTargetModelName without \' or \\',
+      }));
   }
 
   async lookup(model: RegisteredModel, context: RegistryCallContext): Promise<RegistryLookup> {
@@ -299,7 +323,7 @@ export class MlflowRegistry implements ModelRegistry {
 
   private targetName(model: RegisteredModel): string {
     const name = targetModelNameFor(this.config.targetModelName, model);
-    if (/['\\]/.test(name)) {
+    if (UNQUOTABLE_NAME.test(name)) {
       throw new MlflowError(`Target model name ${quote(name)} contains a single quote or a backslash, which MLflow search filters cannot quote. Rename the model`, {
         code: 'MLFLOW_INVALID_NAME',
       });
