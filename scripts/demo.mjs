@@ -101,8 +101,10 @@ async function runTask(runNumber, title, approvalFile) {
   const result = JSON.parse(await readFile(resultFile, 'utf8'));
   const names = (entries) => entries.map((entry) => entry.key).join(', ') || '-';
   console.log(`\n  promoted:         ${names(result.promoted)}`);
-  console.log(`  skipped:          ${names(result.skipped)}`);
-  console.log(`  pending approval: ${names(result.pending_approval)}`);
+  const waiting = (entries) =>
+    entries.map((entry) => (entry.waiting_for?.length > 0 ? `${entry.key} (waiting for ${entry.waiting_for.join(', ')})` : entry.key)).join(', ') || '-';
+  console.log(`  already promoted: ${names(result.skipped)}`);
+  console.log(`  pending approval: ${waiting(result.pending_approval)}`);
   console.log(`  rejected:         ${names(result.rejected)}`);
   console.log(`  failed:           ${names(result.failed)}`);
   return resultFile;
