@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import { cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
@@ -180,8 +181,9 @@ export class LocalRegistry implements ModelRegistry {
 }
 
 async function assertSourceExists(sourcePath: string, model: RegisteredModel): Promise<void> {
+  let source: Stats;
   try {
-    await stat(sourcePath);
+    source = await stat(sourcePath);
   } catch (error) {
     const missing = isNodeError(error) && error.code === 'ENOENT';
     throw new RegistryError(
@@ -190,6 +192,12 @@ async function assertSourceExists(sourcePath: string, model: RegisteredModel): P
         : `The model path ${sourcePath} of ${approvalKey(model)} cannot be read: ${errorMessage(error)}`,
       { code: missing ? 'MODEL_PATH_NOT_FOUND' : 'MODEL_PATH_UNREADABLE', cause: error },
     );
+  }
+  // fs.cp of Node 20 copies a device such as /dev/zero as an empty file, which would be promoted as the model.
+  if (!source.isFile() && !source.isDirectory()) {
+    throw new RegistryError(`The model path ${sourcePath} of ${approvalKey(model)} is neither a file nor a folder. Point "path" in the models file at the model's file or folder.`, {
+      code: 'MODEL_PATH_UNREADABLE',
+    });
   }
 }
 

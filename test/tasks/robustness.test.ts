@@ -239,6 +239,24 @@ describe('PromoteModels robustness', function () {
     assert.match(completionMessage(run), /\/models\/0\/metrics\/accuracy \(line \d+\): .*\(found Infinity\)/);
   });
 
+  it('fails a model whose path is a device', async () => {
+    await writeJson(path.join(workspace.root, 'approval_status.json'), {});
+    await writeJson(path.join(workspace.root, 'registered_models.json'), {
+      models: [
+        { plant_id: 'PLANT001', model_name: 'device-model', version: '1', path: '/dev/zero' },
+        { plant_id: 'PLANT001', model_name: 'plant001-circuit01-model', version: '5', path: 'models/plant001-circuit01-model' },
+      ],
+    });
+
+    const run = await promote(workspace);
+
+    assertTaskResult(run, 'Failed');
+    const result = await readValidJson<PromotionResult>(workspace.resultFile, 'promotion_result.schema.json');
+    assert.deepEqual(keys(result.failed), ['PLANT001:device-model:1']);
+    assert.match(result.failed[0]?.error ?? '', /\/dev\/zero of PLANT001:device-model:1 is neither a file nor a folder/);
+    assert.deepEqual(await registryVersions(workspace.registry), ['plant001-circuit01-model/5']);
+  });
+
   it('rejects unsafe folder names before promoting', async () => {
     await writeJson(path.join(workspace.root, 'approval_status.json'), {});
     await writeJson(path.join(workspace.root, 'registered_models.json'), {
