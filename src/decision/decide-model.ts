@@ -158,8 +158,17 @@ function decideUnlisted(model: RegisteredModel, context: DecisionContext, plantA
   }
 
   switch (context.unlistedModels) {
-    case 'approve':
-      return { outcome: 'approved', rule: 'unlisted_input', reason: 'The approval file has no entry for this model version, and the unlistedModels input is "approve".' };
+    case 'approve': {
+      // The input is applied as documented, but a plant with approvers is promoted without
+      // them here, so the reason says so and names the stricter setting.
+      const base = 'The approval file has no entry for this model version, and the unlistedModels input is "approve"';
+      const approvers = allApprovers(plantApprovers);
+      const reason =
+        approvers.length === 0
+          ? `${base}.`
+          : `${base}, so plant ${neutralizeInline(model.plantId, 60)}'s approvers were not asked; set unlistedModels to "pending" to require their approval.`;
+      return { outcome: 'approved', rule: 'unlisted_input', reason };
+    }
     case 'pending':
       return {
         outcome: 'pending',

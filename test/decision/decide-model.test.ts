@@ -239,11 +239,20 @@ const cases: DecisionCase[] = [
   {
     name: 'approves unlisted model when input is approve',
     file: {},
+    model: model('PLANT009', 'm', '6'),
+    unlisted: 'approve',
+    outcome: 'approved',
+    rule: 'unlisted_input',
+    reason: 'the unlistedModels input is "approve".',
+  },
+  {
+    name: 'names unasked approvers of unlisted model',
+    file: {},
     model: model('PLANT001', 'm', '6'),
     unlisted: 'approve',
     outcome: 'approved',
     rule: 'unlisted_input',
-    reason: 'the unlistedModels input is "approve"',
+    reason: 'plant PLANT001\'s approvers were not asked; set unlistedModels to "pending"',
   },
   {
     name: 'waits on unlisted model when input is pending',
