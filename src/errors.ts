@@ -4,7 +4,7 @@ export interface Problem {
   source: string;
   /** JSON pointer, approval key or `line:column` inside the source; empty when the whole source is wrong. */
   location: string;
-  /** What is wrong, as a sentence without the location. */
+  /** Description of the fault, as a sentence without the location. */
   message: string;
   /** The offending value, quoted as found (already shortened for display). */
   value?: string;
@@ -90,7 +90,7 @@ export class ModelsFileError extends ValidationError {
   }
 }
 
-/** A registry call that failed; `retryable` tells the retry loop whether another attempt may succeed. */
+/** A registry call that failed. `retryable` is true when another attempt may succeed. */
 export class RegistryError extends PromotionError {
   override name = 'RegistryError';
   readonly status?: number;

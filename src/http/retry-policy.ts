@@ -17,7 +17,7 @@ export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
   maxTotalMs: 5 * 60_000,
 };
 
-/** What one attempt ended with, as far as the retry decision needs it. */
+/** Outcome of one attempt, reduced to what the retry decision needs. */
 export type AttemptResult =
   | { kind: 'response'; status: number; retryAfter?: string | null }
   | { kind: 'error'; code?: string; timedOut?: boolean };

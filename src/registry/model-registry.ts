@@ -4,14 +4,14 @@ import type { RegisteredModel } from '../models/registered-model';
 export const REGISTRY_TYPES = ['local', 'azureml', 'mlflow'] as const;
 export type RegistryType = (typeof REGISTRY_TYPES)[number];
 
-/** What the registry holds for one model version. */
+/** Registry state of one model version. */
 export interface RegistryLookup {
   exists: boolean;
   /** Link or path to the registry entry, when the registry has one. */
   url?: string;
 }
 
-/** Why a model is being promoted, for registries that store it with the version (the local registry does). */
+/** Approval behind a promotion, for registries that store it with the version (the local registry does). */
 export interface PromotionApproval {
   key: string;
   /** The decision rule that approved the model (a `DecisionRule`). */
