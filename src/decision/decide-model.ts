@@ -3,7 +3,7 @@ import type { PlantApprovers } from '../approvers/plant-approvers';
 import { approvalKey, type RegisteredModel } from '../models/registered-model';
 import { neutralizeInline, quote } from '../text/neutralize';
 import type { DecisionContext, DecisionOutcome, DecisionRule, ModelDecision } from './decision';
-import { evaluateMetricRules } from './evaluate-metric-rules';
+import { evaluateMetricRules, rulesCoveringPlant } from './evaluate-metric-rules';
 import { describeApprovers, describeNonApprovers, matchApprovers } from './match-approvers';
 
 /** The fields every branch of the decision sets; the rest comes from the model and the context. */
@@ -144,6 +144,18 @@ function decideUnlisted(model: RegisteredModel, context: DecisionContext, plantA
       outcome: 'approved',
       rule: 'unlisted_auto_metric',
       reason: `The approval file has no entry for this model version, and the model passes the auto-approval metric rules: ${metrics.explanation}.`,
+    };
+  }
+
+  // A metric rule that covers the plant is the plant's approval mechanism, like
+  // auto_approve_plants: a model that fails it waits for a person instead of falling through
+  // to unlistedModels, which would otherwise approve it by default.
+  if (rulesCoveringPlant(autoApproveRules, model.plantId).length > 0) {
+    return {
+      outcome: 'pending',
+      rule: 'unlisted_metric_failed',
+      reason: `The approval file has no entry for this model version and the model fails the auto-approval metric rules of plant ${plant}: ${metrics.explanation}; ${entryHint}.`,
+      missingApprovers: allApprovers(plantApprovers),
     };
   }
 

@@ -27,6 +27,7 @@ export type DecisionRule =
   | 'unlisted_auto_plant'
   | 'unlisted_auto_metric'
   | 'unlisted_other_plant'
+  | 'unlisted_metric_failed'
   | 'unlisted_input';
 
 /** The approval decision for one model, before the registry is consulted. */

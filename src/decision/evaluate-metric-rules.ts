@@ -9,13 +9,18 @@ export interface MetricRuleResult {
   explanation: string;
 }
 
+/** Returns the rules that apply to a plant: those naming it and those without a `plants` list. */
+export function rulesCoveringPlant(rules: AutoApproveRule[], plantId: string): AutoApproveRule[] {
+  return rules.filter((rule) => rule.plants === undefined || rule.plants.includes(plantId));
+}
+
 /**
  * Checks a model against the metric rules that cover its plant. The model passes only when at
  * least one rule covers its plant and every covering rule holds, so adding a rule can only make
  * auto-approval stricter. A model without the rule's metric fails that rule.
  */
 export function evaluateMetricRules(model: RegisteredModel, rules: AutoApproveRule[]): MetricRuleResult {
-  const covering = rules.filter((rule) => rule.plants === undefined || rule.plants.includes(model.plantId));
+  const covering = rulesCoveringPlant(rules, model.plantId);
   if (covering.length === 0) {
     return { passed: false, explanation: 'no auto-approval metric rule covers this plant' };
   }
