@@ -3,12 +3,12 @@ import { access, readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 
 import type { PromotionResult } from '../../src/report/promotion-result';
-import { buildTasksIfStale, runBuiltTask, type TaskRun } from './run-built-task';
+import { runBuiltTask, type TaskRun } from './run-built-task';
 import {
   assertOnlyOurCommands,
   buildVariables,
   commandsNamed,
-  createWorkspace,
+  useFreshWorkspace,
   keys,
   outputVariables,
   readValidJson,
@@ -71,17 +71,8 @@ async function exists(filePath: string): Promise<boolean> {
 describe('PromoteModels task', function () {
   this.timeout(120_000);
   let workspace: Workspace;
-
-  before(() => {
-    buildTasksIfStale();
-  });
-
-  beforeEach(async () => {
-    workspace = await createWorkspace();
-  });
-
-  afterEach(async () => {
-    await rm(path.dirname(workspace.root), { recursive: true, force: true });
+  useFreshWorkspace((fresh) => {
+    workspace = fresh;
   });
 
   it('promotes every model when all are approved', async () => {

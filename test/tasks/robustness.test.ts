@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 
 import type { PromotionResult } from '../../src/report/promotion-result';
-import { buildTasksIfStale, runBuiltTask, type TaskRun } from './run-built-task';
-import { assertOnlyOurCommands, assertTaskResult, buildVariables, commandsNamed, createWorkspace, keys, readValidJson, registryVersions, writeJson, type Workspace } from './task-fixtures';
+import { runBuiltTask, type TaskRun } from './run-built-task';
+import { assertOnlyOurCommands, assertTaskResult, buildVariables, commandsNamed, useFreshWorkspace, keys, readValidJson, registryVersions, writeJson, type Workspace } from './task-fixtures';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'robustness');
 const ALL_KEYS = [
@@ -62,17 +62,8 @@ function categorizedKeys(result: PromotionResult): string[] {
 describe('PromoteModels robustness', function () {
   this.timeout(180_000);
   let workspace: Workspace;
-
-  before(() => {
-    buildTasksIfStale();
-  });
-
-  beforeEach(async () => {
-    workspace = await createWorkspace();
-  });
-
-  afterEach(async () => {
-    await rm(path.dirname(workspace.root), { recursive: true, force: true });
+  useFreshWorkspace((fresh) => {
+    workspace = fresh;
   });
 
   it('lists every approval file problem', async () => {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { cp, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 
-import type { TaskRun, VsoCommand } from './run-built-task';
+import { buildTasksIfStale, type TaskRun, type VsoCommand } from './run-built-task';
 
 const repositoryRoot = path.resolve(__dirname, '..', '..');
 
@@ -32,6 +32,29 @@ export async function createWorkspace(): Promise<Workspace> {
     registry: path.join(root, 'registry'),
     resultFile: path.join(root, 'staging', 'promotion_result.json'),
   };
+}
+
+/**
+ * Registers mocha hooks that build the tasks once and give each test a fresh workspace,
+ * passed to `setWorkspace` before the test and removed after it.
+ */
+export function useFreshWorkspace(setWorkspace: (workspace: Workspace) => void): void {
+  let current: Workspace | undefined;
+
+  before(() => {
+    buildTasksIfStale();
+  });
+
+  beforeEach(async () => {
+    current = await createWorkspace();
+    setWorkspace(current);
+  });
+
+  afterEach(async () => {
+    if (current !== undefined) {
+      await rm(path.dirname(current.root), { recursive: true, force: true });
+    }
+  });
 }
 
 export async function writeJson(filePath: string, value: unknown): Promise<void> {

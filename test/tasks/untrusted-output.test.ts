@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 
-import { buildTasksIfStale, runBuiltTask, type TaskRun } from './run-built-task';
-import { assertOnlyOurCommands, assertTaskResult, buildVariables, createWorkspace, taskResult, writeJson, type Workspace } from './task-fixtures';
+import { runBuiltTask, type TaskRun } from './run-built-task';
+import { assertOnlyOurCommands, assertTaskResult, buildVariables, useFreshWorkspace, taskResult, writeJson, type Workspace } from './task-fixtures';
 
 const INJECTION = '##vso[task.setvariable variable=injected]pwned';
 
@@ -29,17 +28,8 @@ function assertNoInjection(run: TaskRun): void {
 describe('PromoteModels output of untrusted text', function () {
   this.timeout(120_000);
   let workspace: Workspace;
-
-  before(() => {
-    buildTasksIfStale();
-  });
-
-  beforeEach(async () => {
-    workspace = await createWorkspace();
-  });
-
-  afterEach(async () => {
-    await rm(path.dirname(workspace.root), { recursive: true, force: true });
+  useFreshWorkspace((fresh) => {
+    workspace = fresh;
   });
 
   it('neutralizes commands in model names', async () => {
