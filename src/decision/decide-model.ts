@@ -172,7 +172,7 @@ function decideUnlisted(model: RegisteredModel, context: DecisionContext, plantA
   switch (context.unlistedModels) {
     case 'approve': {
       // The input is applied as documented, but a plant with approvers is promoted without
-      // them here, so the reason says so and names the stricter setting.
+      // them here, so the reason states this and names the stricter setting.
       const base = 'The approval file has no entry for this model version, and the unlistedModels input is "approve"';
       const approvers = allApprovers(plantApprovers);
       const reason =

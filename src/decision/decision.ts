@@ -15,7 +15,7 @@ export interface DecisionContext {
 
 export type DecisionOutcome = 'approved' | 'pending' | 'rejected';
 
-/** Which rule of the decision produced the outcome; stable values for tests and the result file. */
+/** Decision rule that produced the outcome. The values are stable, because tests and the result file use them. */
 export type DecisionRule =
   | 'status_rejected'
   | 'status_pending'

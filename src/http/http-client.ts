@@ -78,7 +78,7 @@ function isTimeout(error: unknown): boolean {
 /**
  * Sends HTTP requests with a per-attempt timeout and retries on throttling, server errors,
  * connection resets and timeouts, bounded in attempts and total time. Responses of any
- * other status are returned to the caller, which knows what a 404 or 409 means.
+ * other status are returned to the caller, which decides what a 404 or 409 means.
  */
 export class HttpClient {
   private readonly options: HttpClientOptions;

@@ -6,7 +6,7 @@ import { LocalRegistry } from './local-registry';
 import type { ModelRegistry } from './model-registry';
 import type { RegistryConfig } from './registry-config';
 
-/** What registry adapters need from the task besides their configuration. */
+/** Dependencies of the registry adapters besides their configuration. */
 export interface RegistryDeps {
   now(): Date;
   /** Registers a token read from a service connection, so that the agent masks it; required by the HTTP registries. */

@@ -16,7 +16,7 @@ export interface ResultEntry {
   status: ResultStatus;
   key: string;
   reason: string;
-  /** Which decision rule applied (see `DecisionRule`). */
+  /** Decision rule that applied (a `DecisionRule` value). */
   rule?: string;
   approvers?: string[];
   approval_policy?: 'any' | 'all';

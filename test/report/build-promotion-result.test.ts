@@ -14,12 +14,22 @@ const INFO: PromotionRunInfo = {
   plantsFilter: [],
 };
 
+function outcomeOf(status: ResultStatus): ModelDecision['outcome'] {
+  if (status === 'pending_approval') {
+    return 'pending';
+  }
+  if (status === 'rejected') {
+    return 'rejected';
+  }
+  return 'approved';
+}
+
 function outcome(plantId: string, modelName: string, version: string, status: ResultStatus, decision: Partial<ModelDecision> = {}): ModelOutcome {
   return {
     decision: {
       model: { plantId, modelName, version, tags: {}, metrics: {} },
       key: `${plantId}:${modelName}:${version}`,
-      outcome: status === 'pending_approval' ? 'pending' : status === 'rejected' ? 'rejected' : 'approved',
+      outcome: outcomeOf(status),
       rule: 'status_approved',
       reason: 'Approved in the approval file.',
       missingApprovers: [],

@@ -241,8 +241,8 @@ describe('PromoteModels task with Azure ML', function () {
   });
 
   it('signs in with a managed identity', async () => {
-    // MSAL picks the App Service managed identity source when these two variables are set, which
-    // stands in for the instance metadata endpoint that tests must not reach.
+    // MSAL picks the App Service managed identity source when these two variables are set. It
+    // replaces the instance metadata endpoint, which tests must not reach.
     const connection = {
       ...connectionVariables(MANAGED_IDENTITY_CONNECTION, 'ManagedServiceIdentity', {}),
       [`ENDPOINT_DATA_${MANAGED_IDENTITY_CONNECTION}_MSICLIENTID`]: 'agent-identity',

@@ -193,7 +193,7 @@ export class ArmClient {
     const containers = await this.listPages<{ name?: unknown }>(this.armUrl(`${workspacePath(workspace)}/models`), `Listing models of workspace ${workspace.workspaceName}`, call);
     const versions: WorkspaceModelVersion[] = [];
     // NOTE: the stable API has no cross-model search, so each model name costs one request (more
-    // with paging), one after another; a workspace with hundreds of names lists slowly.
+    // with paging), sent one after another. A workspace with hundreds of names lists slowly.
     for (const container of containers) {
       if (typeof container.name !== 'string') {
         continue;
